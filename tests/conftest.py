@@ -1,0 +1,41 @@
+"""Fixtures shared by every test package.
+
+- ``simulator``: the vendor-cloud simulator served in-process on 127.0.0.1 (the only host
+  pytest-socket lets tests reach), with a frozen clock the test drives.
+- ``entity_registry_enabled_by_default``: enable every entity, as HA core's tests do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator, Generator
+from datetime import UTC, datetime
+from unittest.mock import patch
+
+import pytest
+
+from simulator import SimClock, Simulator
+
+SIM_START = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+async def simulator(socket_enabled: None) -> AsyncGenerator[Simulator]:
+    """Serve every simulated vendor on a free local port; the clock is frozen at SIM_START.
+
+    pytest-socket (set up by the HA test plugin) blocks socket creation; ``socket_enabled``
+    allows it again while its host filter still limits connections to 127.0.0.1.
+    """
+    sim = Simulator(clock=SimClock(SIM_START, frozen=True))
+    await sim.start()
+    yield sim
+    await sim.stop()
+
+
+@pytest.fixture
+def entity_registry_enabled_by_default() -> Generator[None]:
+    """Enable entities that are disabled by default."""
+    with patch(
+        "homeassistant.helpers.entity.Entity.entity_registry_enabled_default",
+        return_value=True,
+    ):
+        yield

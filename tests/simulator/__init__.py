@@ -1,0 +1,1 @@
+"""Tests of the simulator core and vendors."""
