@@ -1,5 +1,4 @@
-"""
-Fail unless each integration has >= 95 % coverage and 100 % on config_flow.py.
+"""Fail unless each integration has >= 95 % coverage and 100 % on config_flow.py.
 
 Reads the JSON report written by ``pytest --cov --cov-report=json:coverage.json``.
 """

@@ -1,5 +1,4 @@
-"""
-Local simulator of the four vendor clouds (Ohme, go-e, OSO Energy, Charge Amps).
+"""Local simulator of the four vendor clouds (Ohme, go-e, OSO Energy, Charge Amps).
 
 One aiohttp.web application serves every vendor under its own path prefix
 (``/<vendor>/...``) and a control API under ``/_sim/`` to drive the clock, inject

@@ -23,8 +23,7 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 class SimClock:
-    """
-    Simulated time: wall-clock time shifted by an offset, or frozen at an instant.
+    """Simulated time: wall-clock time shifted by an offset, or frozen at an instant.
 
     Vendors read ``now()`` whenever they answer a request and evolve their devices up to that
     instant, so advancing the clock by an hour makes an hour of charging happen at once.
@@ -87,8 +86,7 @@ class SimClock:
 
 @dataclass
 class Fault:
-    """
-    A fault injected into the answers of one vendor.
+    """A fault injected into the answers of one vendor.
 
     ``path`` is a glob matched against the request path below the vendor prefix (for example
     ``/v1/chargeSessions`` or ``/*/api/status``). ``remaining`` is how many matching requests
@@ -269,8 +267,7 @@ class RequestLog:
 
 @dataclass(frozen=True)
 class DevEntry:
-    """
-    A config entry ``scripts/develop`` creates through HA's config-flow REST API.
+    """A config entry ``scripts/develop`` creates through HA's config-flow REST API.
 
     ``steps`` are the form inputs of the successive flow steps, in order.
     """
@@ -281,8 +278,7 @@ class DevEntry:
 
 
 class Vendor:
-    """
-    Base class of a simulated vendor cloud.
+    """Base class of a simulated vendor cloud.
 
     A vendor module in this package exposes ``VENDOR = <subclass>``; the app mounts the routes
     of ``routes()`` under ``/<name>`` and those of ``control_routes()`` under ``/_sim/<name>``.
