@@ -350,9 +350,15 @@ class Instance:
             if self.client.entries(entry.domain):
                 done.append(f"{entry.domain}: already configured")
                 continue
-            result = self.client.add_entry(entry.domain, entry.steps, advanced=entry.advanced)
-            outcome = result.get("title") if result.get("type") == "create_entry" else result
-            done.append(f"{entry.domain}: {outcome}")
+            try:
+                result = self.client.add_entry(entry.domain, entry.steps, advanced=entry.advanced)
+            except HassError as err:
+                done.append(f"{entry.domain}: FAILED {err}")
+                continue
+            if result.get("type") == "create_entry":
+                done.append(f"{entry.domain}: added '{result.get('title')}'")
+            else:
+                done.append(f"{entry.domain}: FAILED, the flow ended with {result}")
         return done
 
     def stop(self) -> None:

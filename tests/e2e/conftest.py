@@ -1,0 +1,165 @@
+"""A real Home Assistant process and the simulator, shared by the e2e tests of a session.
+
+``hass_env`` starts ``python -m simulator`` and ``hass`` on free ports with a temporary
+config directory that links our ``custom_components``, onboards a user, and offers helpers to
+run config flows, read states, call actions and drive the simulator over HTTP.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator
+from pathlib import Path
+import re
+import sys
+from typing import Any
+
+import pytest
+import pytest_socket
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from dev_hass import (  # noqa: E402
+    HassClient,
+    HassError,
+    Instance,
+    dev_entries,
+    free_port,
+    http,
+    prepare_config,
+    wait_for,
+)
+
+CONFIGURATION = """\
+homeassistant:
+  name: e2e
+  unit_system: metric
+  time_zone: Europe/London
+  country: GB
+  currency: GBP
+  latitude: 51.5
+  longitude: -0.12
+  elevation: 10
+http:
+  server_port: {port}
+api:
+config:
+diagnostics:
+repairs:
+logger:
+  default: warning
+  logs:
+    custom_components: debug
+"""
+
+# Log noise of this environment, not of our code: HA's camera helper looks for libturbojpeg.
+KNOWN_NOISE = ("turbojpeg",)
+
+
+class HassEnv:
+    """Helpers over a running Instance."""
+
+    def __init__(self, instance: Instance, log_file: Path) -> None:
+        """Wrap a started instance."""
+        self.instance = instance
+        self.client: HassClient = instance.client
+        self.log_file = log_file
+        self.sim_url = instance.sim_url
+
+    def api(self, method: str, path: str, json: Any = None) -> Any:
+        """Call HA's REST API."""
+        return self.client.api(method, path, json)
+
+    def add_entry(
+        self, domain: str, steps: list[dict[str, Any]], *, advanced: bool = True
+    ) -> dict[str, Any]:
+        """Run a config flow; return the final flow result."""
+        return self.client.add_entry(domain, steps, advanced=advanced)
+
+    def dev_steps(self, domain: str) -> list[dict[str, Any]]:
+        """Return the config-flow inputs the simulator offers for a domain."""
+        for entry in dev_entries(self.sim_url):
+            if entry.domain == domain:
+                return list(entry.steps)
+        msg = f"the simulator offers no dev entry for {domain}"
+        raise LookupError(msg)
+
+    def entries(self, domain: str | None = None) -> list[dict[str, Any]]:
+        """Return the config entries (of a domain)."""
+        return self.client.entries(domain)
+
+    def states(self) -> dict[str, dict[str, Any]]:
+        """Return every state by entity_id."""
+        return self.client.states()
+
+    def call_service(
+        self,
+        domain: str,
+        service: str,
+        data: dict[str, Any] | None = None,
+        *,
+        return_response: bool = False,
+    ) -> Any:
+        """Call an action."""
+        return self.client.call_service(domain, service, data, return_response=return_response)
+
+    def integration_entities(self, domain: str) -> list[str]:
+        """Return the entity ids an integration created (HA's template function)."""
+        text = self.api(
+            "POST",
+            "/api/template",
+            {"template": f"{{{{ integration_entities('{domain}') | tojson }}}}"},
+        )
+        return list(text) if isinstance(text, list) else []
+
+    def sim(self, method: str, path: str, json: Any = None) -> Any:
+        """Call the simulator (``path`` like ``/_sim/requests``)."""
+        return http(method, f"{self.sim_url}{path}", json)
+
+    @staticmethod
+    def wait_for(predicate: Callable[[], Any], timeout: float = 30) -> Any:
+        """Poll until ``predicate`` returns something truthy."""
+        return wait_for(predicate, timeout)
+
+    def log_text(self) -> str:
+        """Return Home Assistant's log so far."""
+        return self.log_file.read_text(errors="replace") if self.log_file.exists() else ""
+
+    def log_problems(self) -> list[str]:
+        """Return tracebacks and setup errors in the log, less known environment noise."""
+        problems: list[str] = []
+        for block in re.split(r"\n(?=\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)", self.log_text()):
+            if any(noise in block for noise in KNOWN_NOISE):
+                continue
+            if (
+                "Traceback (most recent call last)" in block
+                or "Error setting up entry" in block
+                or "[homeassistant.setup] Error" in block
+                or "Unexpected error" in block
+            ):
+                problems.append(block[:2000])
+        return problems
+
+
+@pytest.fixture(scope="session")
+def hass_env(tmp_path_factory: pytest.TempPathFactory) -> Generator[HassEnv]:
+    """Start the simulator and Home Assistant once per test session."""
+    pytest_socket.enable_socket()
+    config_dir = tmp_path_factory.mktemp("hass-config")
+    ha_port, sim_port = free_port(), free_port()
+    prepare_config(config_dir, configuration=CONFIGURATION.format(port=ha_port))
+    log_file = config_dir / "hass.log"
+    instance = Instance(config_dir, ha_port, sim_port)
+    try:
+        instance.start(log_file=log_file)
+        yield HassEnv(instance, log_file)
+    finally:
+        instance.stop()
+
+
+@pytest.fixture(autouse=True)
+def _sockets(socket_enabled: None) -> None:
+    """Let e2e tests open sockets (still only to 127.0.0.1)."""
+
+
+__all__ = ["HassEnv", "HassError"]
