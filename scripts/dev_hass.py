@@ -150,7 +150,12 @@ class HassClient:
 
     def needs_onboarding(self) -> bool:
         """Return True while no user exists."""
-        steps = http("GET", f"{self.url}/api/onboarding")
+        try:
+            steps = http("GET", f"{self.url}/api/onboarding")
+        except HassError as err:
+            if err.status == 404:  # onboarded: the onboarding API is gone
+                return False
+            raise
         return any(s["step"] == "user" and not s["done"] for s in steps)
 
     def onboard(self, username: str = DEV_USER, password: str = DEV_PASSWORD) -> None:
@@ -344,12 +349,12 @@ class Instance:
         self.client.wait_running()
 
     def add_dev_entries(self) -> list[str]:
-        """Add one entry per simulated vendor whose domain has none yet; return what was done."""
+        """Run the config flow of every simulated vendor's dev entry; return what happened.
+
+        An entry that exists already ends in the flow's ``already_configured`` abort.
+        """
         done: list[str] = []
         for entry in dev_entries(self.sim_url):
-            if self.client.entries(entry.domain):
-                done.append(f"{entry.domain}: already configured")
-                continue
             try:
                 result = self.client.add_entry(entry.domain, entry.steps, advanced=entry.advanced)
             except HassError as err:
@@ -357,6 +362,8 @@ class Instance:
                 continue
             if result.get("type") == "create_entry":
                 done.append(f"{entry.domain}: added '{result.get('title')}'")
+            elif result.get("reason") == "already_configured":
+                done.append(f"{entry.domain}: already configured")
             else:
                 done.append(f"{entry.domain}: FAILED, the flow ended with {result}")
         return done
@@ -386,6 +393,8 @@ def develop(args: argparse.Namespace) -> int:
         del signum, frame
         raise KeyboardInterrupt
 
+    # Installed explicitly: a shell that starts us in the background makes SIGINT ignored.
+    signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
     try:
         instance.start()
