@@ -1,0 +1,135 @@
+"""The go-e Charger Cloud integration."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from homeassistant.const import CONF_NAME, Platform
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import config_validation as cv, entity_registry as er
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.helpers.typing import ConfigType
+
+from .api import DEFAULT_BASE_URL, GoeChargerClient
+from .const import (
+    CONF_API_TOKEN,
+    CONF_SCAN_INTERVAL,
+    CONF_SERIAL,
+    CONF_URL,
+    DEFAULT_SCAN_INTERVAL,
+    DOMAIN,
+    LOGGER,
+    MAX_SCAN_INTERVAL,
+    MIN_SCAN_INTERVAL,
+)
+from .coordinator import GoeConfigEntry, GoeCoordinator, GoeRuntimeData
+from .services import async_setup_services
+
+PLATFORMS = [
+    Platform.BINARY_SENSOR,
+    Platform.BUTTON,
+    Platform.NUMBER,
+    Platform.SELECT,
+    Platform.SENSOR,
+]
+CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
+
+_CLOUD_HOST = re.compile(r"^https?://(\d{6})\.api\.v3\.go-e\.io/?$", re.IGNORECASE)
+# Unique ids of the 0.6.0 button/number/select: "<entry_id>_<key>".
+_OLD_KEYS = ("wallbox_control", "charger_max_current", "phase_switch_mode")
+
+
+async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
+    """Register the actions."""
+    async_setup_services(hass)
+    return True
+
+
+async def async_setup_entry(hass: HomeAssistant, entry: GoeConfigEntry) -> bool:
+    """Set up one charger."""
+    client = GoeChargerClient(
+        async_get_clientsession(hass),
+        entry.data[CONF_SERIAL],
+        entry.data[CONF_API_TOKEN],
+        entry.data.get(CONF_URL) or DEFAULT_BASE_URL,
+    )
+    coordinator = GoeCoordinator(hass, entry, client)
+    await coordinator.async_config_entry_first_refresh()
+    _adopt_serial(hass, entry, coordinator)
+    entry.runtime_data = GoeRuntimeData(client, coordinator)
+    entry.async_on_unload(entry.add_update_listener(_async_update_listener))
+    await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    return True
+
+
+async def async_unload_entry(hass: HomeAssistant, entry: GoeConfigEntry) -> bool:
+    """Unload a charger."""
+    return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+
+
+async def _async_update_listener(hass: HomeAssistant, entry: GoeConfigEntry) -> None:
+    """Reload after the options changed."""
+    await hass.config_entries.async_reload(entry.entry_id)
+
+
+@callback
+def _adopt_serial(hass: HomeAssistant, entry: GoeConfigEntry, coordinator: GoeCoordinator) -> None:
+    """Give a migrated entry without serial (local URL) the serial the charger reports."""
+    serial = coordinator.data.serial
+    if entry.unique_id or not serial:
+        return
+    taken = hass.config_entries.async_entry_for_domain_unique_id(DOMAIN, serial)
+    hass.config_entries.async_update_entry(
+        entry,
+        unique_id=None if taken else serial,
+        data={**entry.data, CONF_SERIAL: serial},
+    )
+
+
+async def async_migrate_entry(hass: HomeAssistant, entry: GoeConfigEntry) -> bool:
+    """Take over entries of the old 0.6.0 integration (version 1)."""
+    if entry.version > 2:
+        return False
+    if entry.version == 2:
+        return True
+    old: dict[str, Any] = {**entry.data, **entry.options}
+    host = str(old.get("host", "")).strip()
+    match = _CLOUD_HOST.match(host)
+    serial = match.group(1) if match else ""
+    data: dict[str, Any] = {
+        CONF_NAME: old.get(CONF_NAME) or entry.title,
+        CONF_SERIAL: serial,
+        CONF_API_TOKEN: old.get(CONF_API_TOKEN, ""),
+    }
+    if not match:
+        data[CONF_URL] = host.rstrip("/")
+    try:
+        interval = int(old.get(CONF_SCAN_INTERVAL, DEFAULT_SCAN_INTERVAL))
+    except (TypeError, ValueError):
+        interval = DEFAULT_SCAN_INTERVAL
+    interval = min(max(interval, MIN_SCAN_INTERVAL), MAX_SCAN_INTERVAL)
+    unique_id = entry.unique_id
+    if serial and not hass.config_entries.async_entry_for_domain_unique_id(DOMAIN, serial):
+        unique_id = serial
+
+    if serial:
+
+        @callback
+        def _new_unique_id(entity: er.RegistryEntry) -> dict[str, Any] | None:
+            for key in _OLD_KEYS:
+                if entity.unique_id == f"{entry.entry_id}_{key}":
+                    return {"new_unique_id": f"{serial}_{key}"}
+            return None
+
+        await er.async_migrate_entries(hass, entry.entry_id, _new_unique_id)
+
+    hass.config_entries.async_update_entry(
+        entry,
+        data=data,
+        options={CONF_SCAN_INTERVAL: interval},
+        unique_id=unique_id,
+        version=2,
+    )
+    LOGGER.info("Migrated go-e charger entry %s to version 2", entry.title)
+    return True

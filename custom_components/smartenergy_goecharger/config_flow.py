@@ -1,0 +1,183 @@
+"""Config flow for go-e Charger Cloud: user, reauth, reconfigure and options."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+import re
+from typing import Any
+
+from homeassistant.config_entries import ConfigFlow, ConfigFlowResult, OptionsFlow
+from homeassistant.const import CONF_NAME
+from homeassistant.core import callback
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
+import voluptuous as vol
+from yarl import URL
+
+from .api import (
+    DEFAULT_BASE_URL,
+    GoeAuthError,
+    GoeChargerClient,
+    GoeError,
+    GoeStatus,
+    GoeUnavailableError,
+)
+from .const import (
+    CONF_API_TOKEN,
+    CONF_SCAN_INTERVAL,
+    CONF_SERIAL,
+    CONF_URL,
+    DEFAULT_SCAN_INTERVAL,
+    DOMAIN,
+    LOGGER,
+    MAX_SCAN_INTERVAL,
+    MIN_SCAN_INTERVAL,
+)
+from .coordinator import GoeConfigEntry
+
+_SERIAL = re.compile(r"^\d{6}$")
+_PLACEHOLDERS = {"app_path": "Internet > Advanced settings", "url_example": DEFAULT_BASE_URL}
+
+
+class GoeChargerConfigFlow(ConfigFlow, domain=DOMAIN):
+    """Add a go-e charger."""
+
+    VERSION = 2
+
+    @staticmethod
+    @callback
+    def async_get_options_flow(config_entry: GoeConfigEntry) -> GoeOptionsFlow:
+        """Return the options flow."""
+        return GoeOptionsFlow()
+
+    async def _async_validate(
+        self, data: dict[str, Any], errors: dict[str, str]
+    ) -> GoeStatus | None:
+        """Check the input with one status call; fill ``errors`` on failure."""
+        serial = data[CONF_SERIAL]
+        if not _SERIAL.match(serial):
+            errors[CONF_SERIAL] = "invalid_serial"
+            return None
+        url = data.get(CONF_URL) or DEFAULT_BASE_URL
+        parsed = URL(url.replace("{serial}", serial))
+        if parsed.scheme not in ("http", "https") or not parsed.host:
+            errors[CONF_URL] = "invalid_url"
+            return None
+        client = GoeChargerClient(
+            async_get_clientsession(self.hass), serial, data[CONF_API_TOKEN], url
+        )
+        try:
+            status = await client.async_get_status()
+        except GoeAuthError:
+            errors["base"] = "invalid_auth"
+        except GoeUnavailableError:
+            errors["base"] = "offline"
+        except GoeError:
+            errors["base"] = "cannot_connect"
+        except Exception:  # noqa: BLE001 - shown as "unknown"
+            LOGGER.exception("Unexpected error while validating a go-e charger")
+            errors["base"] = "unknown"
+        else:
+            if status.serial and status.serial != serial:
+                errors[CONF_SERIAL] = "invalid_serial"
+                return None
+            return status
+        return None
+
+    @staticmethod
+    def _clean(user_input: dict[str, Any]) -> dict[str, Any]:
+        data = {k: v.strip() if isinstance(v, str) else v for k, v in user_input.items()}
+        url = data.pop(CONF_URL, "")
+        if url and url != DEFAULT_BASE_URL:
+            data[CONF_URL] = url.rstrip("/")
+        return data
+
+    def _schema(self, defaults: Mapping[str, Any], *, with_name: bool) -> vol.Schema:
+        fields: dict[Any, Any] = {}
+        if with_name:
+            fields[vol.Required(CONF_NAME, default=defaults.get(CONF_NAME, "go-e Charger"))] = str
+        fields[vol.Required(CONF_SERIAL, default=defaults.get(CONF_SERIAL, ""))] = str
+        fields[vol.Required(CONF_API_TOKEN, default=defaults.get(CONF_API_TOKEN, ""))] = str
+        if self.show_advanced_options:
+            default_url = defaults.get(CONF_URL) or DEFAULT_BASE_URL
+            fields[vol.Optional(CONF_URL, default=default_url)] = str
+        return vol.Schema(fields)
+
+    async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Ask for name, serial and token (and the API URL in advanced mode)."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            data = self._clean(user_input)
+            if await self._async_validate(data, errors):
+                await self.async_set_unique_id(data[CONF_SERIAL])
+                self._abort_if_unique_id_configured()
+                return self.async_create_entry(
+                    title=data[CONF_NAME],
+                    data=data,
+                    options={CONF_SCAN_INTERVAL: DEFAULT_SCAN_INTERVAL},
+                )
+        return self.async_show_form(
+            step_id="user",
+            data_schema=self._schema(user_input or {}, with_name=True),
+            errors=errors,
+            description_placeholders=_PLACEHOLDERS,
+        )
+
+    async def async_step_reauth(self, entry_data: Mapping[str, Any]) -> ConfigFlowResult:
+        """Start reauthentication after the token was refused."""
+        return await self.async_step_reauth_confirm()
+
+    async def async_step_reauth_confirm(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask for a new token."""
+        entry = self._get_reauth_entry()
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            data = {**entry.data, CONF_API_TOKEN: user_input[CONF_API_TOKEN].strip()}
+            if await self._async_validate(data, errors):
+                return self.async_update_reload_and_abort(entry, data=data)
+        return self.async_show_form(
+            step_id="reauth_confirm",
+            data_schema=vol.Schema({vol.Required(CONF_API_TOKEN): str}),
+            errors=errors,
+            description_placeholders={"name": entry.title, **_PLACEHOLDERS},
+        )
+
+    async def async_step_reconfigure(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Change the serial, the token or the API URL of a charger."""
+        entry = self._get_reconfigure_entry()
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            data = {CONF_NAME: entry.data.get(CONF_NAME, entry.title), **self._clean(user_input)}
+            if await self._async_validate(data, errors):
+                await self.async_set_unique_id(data[CONF_SERIAL])
+                self._abort_if_unique_id_mismatch(reason="wrong_charger")
+                return self.async_update_reload_and_abort(entry, data=data)
+        return self.async_show_form(
+            step_id="reconfigure",
+            data_schema=self._schema(user_input or entry.data, with_name=False),
+            errors=errors,
+            description_placeholders=_PLACEHOLDERS,
+        )
+
+
+class GoeOptionsFlow(OptionsFlow):
+    """Change the scan interval."""
+
+    async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Show the scan interval."""
+        if user_input is not None:
+            return self.async_create_entry(data=user_input)
+        current = self.config_entry.options.get(CONF_SCAN_INTERVAL, DEFAULT_SCAN_INTERVAL)
+        return self.async_show_form(
+            step_id="init",
+            data_schema=vol.Schema(
+                {
+                    vol.Required(CONF_SCAN_INTERVAL, default=current): vol.All(
+                        vol.Coerce(int), vol.Range(min=MIN_SCAN_INTERVAL, max=MAX_SCAN_INTERVAL)
+                    )
+                }
+            ),
+        )

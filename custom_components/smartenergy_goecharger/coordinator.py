@@ -1,0 +1,123 @@
+"""Data update coordinator: one filtered status request per charger and interval."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ConfigEntryAuthFailed
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
+from homeassistant.util import dt as dt_util
+
+from .api import (
+    GoeAuthError,
+    GoeChargerClient,
+    GoeCloudDisabledError,
+    GoeError,
+    GoeOfflineError,
+    GoeRateLimitError,
+    GoeStatus,
+)
+from .const import (
+    CONF_SCAN_INTERVAL,
+    DEFAULT_SCAN_INTERVAL,
+    DOMAIN,
+    ISSUE_UNREACHABLE,
+    LOGGER,
+    UNREACHABLE_ISSUE_AFTER,
+)
+
+
+@dataclass
+class GoeRuntimeData:
+    """What a loaded entry keeps."""
+
+    client: GoeChargerClient
+    coordinator: GoeCoordinator
+
+
+type GoeConfigEntry = ConfigEntry[GoeRuntimeData]
+
+
+class GoeCoordinator(DataUpdateCoordinator[GoeStatus]):
+    """Poll the status of one charger."""
+
+    config_entry: GoeConfigEntry
+
+    def __init__(
+        self, hass: HomeAssistant, entry: GoeConfigEntry, client: GoeChargerClient
+    ) -> None:
+        """Set up the coordinator with the configured interval."""
+        self.interval = timedelta(
+            seconds=entry.options.get(CONF_SCAN_INTERVAL, DEFAULT_SCAN_INTERVAL)
+        )
+        super().__init__(
+            hass,
+            LOGGER,
+            config_entry=entry,
+            name=f"{DOMAIN} {client.serial}",
+            update_interval=self.interval,
+            always_update=False,
+        )
+        self.client = client
+        self.unreachable_since: datetime | None = None
+
+    @property
+    def issue_id(self) -> str:
+        """Return the id of this entry's repair issue."""
+        return f"{ISSUE_UNREACHABLE}_{self.config_entry.entry_id}"
+
+    async def _async_update_data(self) -> GoeStatus:
+        """Fetch the filtered status."""
+        try:
+            status = await self.client.async_get_status()
+        except GoeAuthError as err:
+            raise ConfigEntryAuthFailed(
+                translation_domain=DOMAIN, translation_key="auth_failed"
+            ) from err
+        except GoeOfflineError as err:
+            self._unreachable()
+            raise UpdateFailed(
+                translation_domain=DOMAIN, translation_key="charger_offline"
+            ) from err
+        except GoeCloudDisabledError as err:
+            self._unreachable()
+            raise UpdateFailed(
+                translation_domain=DOMAIN, translation_key="cloud_api_disabled"
+            ) from err
+        except GoeRateLimitError as err:
+            # Stretch the interval until Retry-After has passed, then poll normally again.
+            wait = timedelta(seconds=err.retry_after or self.interval.total_seconds() * 4)
+            self.update_interval = max(self.interval, wait)
+            raise UpdateFailed(translation_domain=DOMAIN, translation_key="rate_limited") from err
+        except GoeError as err:
+            raise UpdateFailed(
+                translation_domain=DOMAIN,
+                translation_key="communication_error",
+                translation_placeholders={"error": str(err)},
+            ) from err
+        self.update_interval = self.interval
+        if self.unreachable_since is not None:
+            self.unreachable_since = None
+            ir.async_delete_issue(self.hass, DOMAIN, self.issue_id)
+        return status
+
+    def _unreachable(self) -> None:
+        """Raise a repair issue once the charger has been unreachable for a while."""
+        now = dt_util.utcnow()
+        if self.unreachable_since is None:
+            self.unreachable_since = now
+        if now - self.unreachable_since >= UNREACHABLE_ISSUE_AFTER:
+            ir.async_create_issue(
+                self.hass,
+                DOMAIN,
+                self.issue_id,
+                is_fixable=False,
+                severity=ir.IssueSeverity.WARNING,
+                translation_key=ISSUE_UNREACHABLE,
+                translation_placeholders={"name": self.config_entry.title},
+                learn_more_url="https://github.com/goecharger/go-eCharger-API-v2/blob/main/cloudapi-en.md",
+            )

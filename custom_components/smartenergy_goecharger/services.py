@@ -1,0 +1,132 @@
+"""The actions of the old integration, with validation: start/stop, current, phase, transaction."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.const import CONF_NAME
+from homeassistant.core import HomeAssistant, ServiceCall, callback
+from homeassistant.exceptions import ServiceValidationError
+import voluptuous as vol
+
+from .const import CONF_SERIAL, DOMAIN
+from .coordinator import GoeConfigEntry, GoeCoordinator
+from .entity import async_call_charger
+
+ATTR_DEVICE_NAME = "device_name"
+ATTR_CHARGING_POWER = "charging_power"
+ATTR_PHASE = "phase"
+ATTR_STATUS = "status"
+
+SERVICE_START_CHARGING = "start_charging"
+SERVICE_STOP_CHARGING = "stop_charging"
+SERVICE_CHANGE_CHARGING_POWER = "change_charging_power"
+SERVICE_SET_PHASE = "set_phase"
+SERVICE_SET_TRANSACTION = "set_transaction"
+
+
+def _transaction(value: Any) -> int | None:
+    """Accept None/"none"/"null"/"" for no transaction and 0 for "authenticate all users"."""
+    if value is None or (isinstance(value, str) and value.strip().lower() in {"", "none", "null"}):
+        return None
+    number: int = vol.Coerce(int)(value)
+    if number != 0:
+        raise vol.Invalid("status must be None or 0")
+    return number
+
+
+_DEVICE: dict[vol.Marker, Any] = {
+    vol.Required(ATTR_DEVICE_NAME): vol.All(vol.Coerce(str), str.strip)
+}
+_CURRENT = vol.All(vol.Coerce(int), vol.Range(min=0, max=80))
+
+START_SCHEMA = vol.Schema({**_DEVICE, vol.Optional(ATTR_CHARGING_POWER): _CURRENT})
+STOP_SCHEMA = vol.Schema(_DEVICE)
+POWER_SCHEMA = vol.Schema({**_DEVICE, vol.Required(ATTR_CHARGING_POWER): _CURRENT})
+PHASE_SCHEMA = vol.Schema(
+    {**_DEVICE, vol.Required(ATTR_PHASE): vol.All(vol.Coerce(int), vol.In([0, 1, 2]))}
+)
+TRANSACTION_SCHEMA = vol.Schema({**_DEVICE, vol.Required(ATTR_STATUS): _transaction})
+
+
+def _coordinator(hass: HomeAssistant, device_name: str) -> GoeCoordinator:
+    """Find a loaded charger by configured name, serial or config entry id."""
+    wanted = device_name.casefold()
+    entry: GoeConfigEntry
+    for entry in hass.config_entries.async_entries(DOMAIN):
+        names = {
+            entry.entry_id.casefold(),
+            entry.title.casefold(),
+            str(entry.data.get(CONF_NAME, "")).casefold(),
+            str(entry.unique_id or entry.data.get(CONF_SERIAL) or "").casefold(),
+        }
+        if wanted in names - {""}:
+            if entry.state is not ConfigEntryState.LOADED:
+                raise ServiceValidationError(
+                    translation_domain=DOMAIN,
+                    translation_key="charger_not_loaded",
+                    translation_placeholders={"device_name": device_name},
+                )
+            return entry.runtime_data.coordinator
+    raise ServiceValidationError(
+        translation_domain=DOMAIN,
+        translation_key="unknown_charger",
+        translation_placeholders={"device_name": device_name},
+    )
+
+
+def _check_current(coordinator: GoeCoordinator, current: int) -> None:
+    status = coordinator.data
+    low, high = status.min_current or 6, status.max_current or 32
+    if not low <= current <= high:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="current_out_of_range",
+            translation_placeholders={"current": str(current), "min": str(low), "max": str(high)},
+        )
+
+
+async def _start_charging(call: ServiceCall) -> None:
+    coordinator = _coordinator(call.hass, call.data[ATTR_DEVICE_NAME])
+    values: dict[str, Any] = {}
+    if (current := call.data.get(ATTR_CHARGING_POWER)) is not None:
+        _check_current(coordinator, current)
+        values["amp"] = current
+    values["frc"] = 2
+    await async_call_charger(coordinator, values)
+
+
+async def _stop_charging(call: ServiceCall) -> None:
+    coordinator = _coordinator(call.hass, call.data[ATTR_DEVICE_NAME])
+    await async_call_charger(coordinator, {"frc": 1})
+
+
+async def _change_charging_power(call: ServiceCall) -> None:
+    coordinator = _coordinator(call.hass, call.data[ATTR_DEVICE_NAME])
+    _check_current(coordinator, call.data[ATTR_CHARGING_POWER])
+    await async_call_charger(coordinator, {"amp": call.data[ATTR_CHARGING_POWER]})
+
+
+async def _set_phase(call: ServiceCall) -> None:
+    coordinator = _coordinator(call.hass, call.data[ATTR_DEVICE_NAME])
+    await async_call_charger(coordinator, {"psm": call.data[ATTR_PHASE]})
+
+
+async def _set_transaction(call: ServiceCall) -> None:
+    coordinator = _coordinator(call.hass, call.data[ATTR_DEVICE_NAME])
+    await async_call_charger(coordinator, {"trx": call.data[ATTR_STATUS]})
+
+
+@callback
+def async_setup_services(hass: HomeAssistant) -> None:
+    """Register the actions."""
+    hass.services.async_register(DOMAIN, SERVICE_START_CHARGING, _start_charging, START_SCHEMA)
+    hass.services.async_register(DOMAIN, SERVICE_STOP_CHARGING, _stop_charging, STOP_SCHEMA)
+    hass.services.async_register(
+        DOMAIN, SERVICE_CHANGE_CHARGING_POWER, _change_charging_power, POWER_SCHEMA
+    )
+    hass.services.async_register(DOMAIN, SERVICE_SET_PHASE, _set_phase, PHASE_SCHEMA)
+    hass.services.async_register(
+        DOMAIN, SERVICE_SET_TRANSACTION, _set_transaction, TRANSACTION_SCHEMA
+    )

@@ -1,0 +1,245 @@
+"""Setup, polling, unavailability, repair issue, reauth and migration."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from unittest.mock import patch
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
+from homeassistant.const import CONF_NAME, STATE_UNAVAILABLE
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er, issue_registry as ir
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
+
+from custom_components.smartenergy_goecharger.const import (
+    CONF_API_TOKEN,
+    CONF_SCAN_INTERVAL,
+    CONF_SERIAL,
+    CONF_URL,
+    DOMAIN,
+)
+from simulator import Simulator
+
+from .conftest import SERIAL, TOKEN, vendor
+
+STATUS = "GET /goecharger/{serial}/api/status"
+CAR_STATUS = "sensor.garage_car_charging_status"
+
+
+async def _tick(hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: float = 30) -> None:
+    freezer.tick(timedelta(seconds=seconds))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+
+async def test_setup_and_unload(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, simulator: Simulator
+) -> None:
+    assert loaded_entry.state is ConfigEntryState.LOADED
+    assert hass.states.get(CAR_STATUS).state == "charging"
+    assert simulator.log.count("goecharger", STATUS) == 1
+    assert await hass.config_entries.async_unload(loaded_entry.entry_id)
+    assert loaded_entry.state is ConfigEntryState.NOT_LOADED
+
+
+async def test_one_filtered_request_per_interval(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    simulator.log.reset()
+    for _ in range(4):
+        await _tick(hass, freezer)
+    assert simulator.log.count("goecharger") == 4
+    request = simulator.log.recent[-1]
+    assert "filter=" in request.path or request.endpoint == STATUS
+
+
+async def test_offline_unavailable_and_recovery(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+    issue_registry: ir.IssueRegistry,
+) -> None:
+    charger = vendor(simulator).chargers[SERIAL]
+    charger.offline = True
+    await _tick(hass, freezer)
+    assert hass.states.get(CAR_STATUS).state == STATE_UNAVAILABLE
+    assert hass.states.get("button.garage_wallbox_control").state == STATE_UNAVAILABLE
+    assert hass.states.get("number.garage_charging_current").state == STATE_UNAVAILABLE
+    assert loaded_entry.state is ConfigEntryState.LOADED
+    assert not issue_registry.issues
+    # persistent: a repair issue explains the cloud API
+    await _tick(hass, freezer, 31 * 60)
+    issue = issue_registry.async_get_issue(DOMAIN, f"charger_unreachable_{loaded_entry.entry_id}")
+    assert issue is not None
+    assert issue.translation_placeholders == {"name": "Garage"}
+    # cloud API disabled is also unavailable, not reauth
+    charger.offline = False
+    charger.cloud_api = False
+    await _tick(hass, freezer)
+    assert hass.states.get(CAR_STATUS).state == STATE_UNAVAILABLE
+    assert not hass.config_entries.flow.async_progress()
+    charger.cloud_api = True
+    await _tick(hass, freezer)
+    assert hass.states.get(CAR_STATUS).state == "charging"
+    assert not issue_registry.issues
+
+
+async def test_errors_while_polling(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    simulator.faults.inject("goecharger", "/*/api/status", status=500, remaining=1)
+    await _tick(hass, freezer)
+    assert hass.states.get(CAR_STATUS).state == STATE_UNAVAILABLE
+    await _tick(hass, freezer)
+    assert hass.states.get(CAR_STATUS).state == "charging"
+    simulator.faults.inject("goecharger", "/*/api/status", malformed=True, remaining=1)
+    await _tick(hass, freezer)
+    assert hass.states.get(CAR_STATUS).state == STATE_UNAVAILABLE
+
+
+async def test_rate_limit_backs_off(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    coordinator = loaded_entry.runtime_data.coordinator
+    simulator.faults.inject(
+        "goecharger", "/*/api/status", status=429, headers={"Retry-After": "300"}, remaining=1
+    )
+    await _tick(hass, freezer)
+    assert coordinator.update_interval == timedelta(seconds=300)
+    simulator.log.reset()
+    await _tick(hass, freezer, 60)
+    assert simulator.log.count("goecharger") == 0
+    await _tick(hass, freezer, 300)
+    assert simulator.log.count("goecharger") == 1
+    assert coordinator.update_interval == timedelta(seconds=30)
+    assert hass.states.get(CAR_STATUS).state == "charging"
+
+
+async def test_bad_token_starts_reauth(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    vendor(simulator).chargers[SERIAL].token = "renewed"
+    await _tick(hass, freezer)
+    flows = hass.config_entries.flow.async_progress()
+    assert len(flows) == 1
+    assert flows[0]["context"]["source"] == SOURCE_REAUTH
+    assert flows[0]["context"]["entry_id"] == loaded_entry.entry_id
+
+
+async def test_setup_not_ready_when_offline(
+    hass: HomeAssistant, config_entry: MockConfigEntry, simulator: Simulator
+) -> None:
+    vendor(simulator).chargers[SERIAL].offline = True
+    config_entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(config_entry.entry_id)
+    assert config_entry.state is ConfigEntryState.SETUP_RETRY
+
+
+async def test_setup_auth_failed(
+    hass: HomeAssistant, config_entry: MockConfigEntry, simulator: Simulator
+) -> None:
+    vendor(simulator).chargers[SERIAL].token = "renewed"
+    config_entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(config_entry.entry_id)
+    assert config_entry.state is ConfigEntryState.SETUP_ERROR
+    assert hass.config_entries.flow.async_progress()[0]["context"]["source"] == SOURCE_REAUTH
+
+
+async def test_options_change_reloads(hass: HomeAssistant, loaded_entry: MockConfigEntry) -> None:
+    result = await hass.config_entries.options.async_init(loaded_entry.entry_id)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {CONF_SCAN_INTERVAL: 120}
+    )
+    await hass.async_block_till_done()
+    assert loaded_entry.options == {CONF_SCAN_INTERVAL: 120}
+    assert loaded_entry.runtime_data.coordinator.update_interval == timedelta(seconds=120)
+
+
+async def test_migrate_old_cloud_entry(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    """A 0.6.0 entry (version 1, no unique id, host URL) loads after migration."""
+    old = {
+        CONF_NAME: "charger1",
+        "host": f"https://{SERIAL}.api.v3.go-e.io",
+        CONF_API_TOKEN: TOKEN,
+        CONF_SCAN_INTERVAL: 5,
+    }
+    entry = MockConfigEntry(domain=DOMAIN, title="charger1", version=1, data=old, options=old)
+    entry.add_to_hass(hass)
+    button = entity_registry.async_get_or_create(
+        "button", DOMAIN, f"{entry.entry_id}_wallbox_control", config_entry=entry
+    )
+    other = entity_registry.async_get_or_create(
+        "sensor", DOMAIN, f"{entry.entry_id}_unrelated", config_entry=entry
+    )
+    # the real cloud URL cannot be reached from tests: point the default at the simulator
+    simulated = f"{simulator.url('goecharger')}/{{serial}}"
+    with patch("custom_components.smartenergy_goecharger.DEFAULT_BASE_URL", simulated):
+        assert await hass.config_entries.async_setup(entry.entry_id)
+        await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.LOADED
+    assert entry.version == 2
+    assert entry.unique_id == SERIAL
+    assert entry.data == {CONF_NAME: "charger1", CONF_SERIAL: SERIAL, CONF_API_TOKEN: TOKEN}
+    assert entry.options == {CONF_SCAN_INTERVAL: 10}
+    assert entity_registry.async_get(button.entity_id).unique_id == f"{SERIAL}_wallbox_control"
+    assert entity_registry.async_get(other.entity_id).unique_id == f"{entry.entry_id}_unrelated"
+    assert hass.states.get("sensor.charger1_car_charging_status").state == "charging"
+
+
+async def test_migrate_old_local_entry(hass: HomeAssistant, simulator: Simulator) -> None:
+    """An old entry with a non-cloud host keeps it as URL and learns the serial from `sse`."""
+    old = {
+        CONF_NAME: "charger2",
+        "host": f"{simulator.url('goecharger')}/{SERIAL}/",
+        CONF_API_TOKEN: TOKEN,
+        CONF_SCAN_INTERVAL: "bad",
+    }
+    entry = MockConfigEntry(domain=DOMAIN, title="charger2", version=1, data=old, options=old)
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.LOADED
+    assert entry.unique_id == SERIAL
+    assert entry.data[CONF_SERIAL] == SERIAL
+    assert entry.data[CONF_URL] == f"{simulator.url('goecharger')}/{SERIAL}"
+    assert entry.options == {CONF_SCAN_INTERVAL: 30}
+
+
+async def test_migrate_duplicate_old_entries(hass: HomeAssistant, simulator: Simulator) -> None:
+    """The old integration allowed duplicates: only the first gets the unique id."""
+    url = f"{simulator.url('goecharger')}/{SERIAL}"
+    entries = []
+    for name in ("a", "b"):
+        old = {CONF_NAME: name, "host": url, CONF_API_TOKEN: TOKEN}
+        entry = MockConfigEntry(domain=DOMAIN, title=name, version=1, data=old, options=old)
+        entry.add_to_hass(hass)
+        entries.append(entry)
+    assert await hass.config_entries.async_setup(entries[0].entry_id)
+    await hass.async_block_till_done()
+    assert [e.unique_id for e in entries] == [SERIAL, None]
+    assert all(e.state is ConfigEntryState.LOADED for e in entries)
+
+
+async def test_migrate_from_future_version_fails(hass: HomeAssistant) -> None:
+    entry = MockConfigEntry(domain=DOMAIN, version=3, data={})
+    entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(entry.entry_id)
+    assert entry.state is ConfigEntryState.MIGRATION_ERROR

@@ -1,0 +1,237 @@
+"""Entities: snapshots, values, controls."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.components.button import DOMAIN as BUTTON_DOMAIN, SERVICE_PRESS
+from homeassistant.components.number import (
+    ATTR_VALUE,
+    DOMAIN as NUMBER_DOMAIN,
+    SERVICE_SET_VALUE,
+)
+from homeassistant.components.select import (
+    ATTR_OPTION,
+    DOMAIN as SELECT_DOMAIN,
+    SERVICE_SELECT_OPTION,
+)
+from homeassistant.const import ATTR_ENTITY_ID, STATE_UNAVAILABLE, STATE_UNKNOWN, Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers import entity_registry as er
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+    snapshot_platform,
+)
+from syrupy.assertion import SnapshotAssertion
+
+from simulator import Simulator
+
+from .conftest import SERIAL, vendor
+
+SET = "GET /goecharger/{serial}/api/set"
+BUTTON = "button.garage_wallbox_control"
+NUMBER = "number.garage_charging_current"
+PHASE = "select.garage_phase_mode"
+FORCE = "select.garage_force_state"
+
+
+async def _refresh(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
+    freezer.tick(timedelta(seconds=30))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
+@pytest.mark.parametrize(
+    "platforms",
+    [
+        [Platform.SENSOR],
+        [Platform.BINARY_SENSOR],
+        [Platform.BUTTON],
+        [Platform.NUMBER],
+        [Platform.SELECT],
+    ],
+    indirect=True,
+)
+async def test_snapshots(
+    hass: HomeAssistant,
+    platforms: None,
+    loaded_entry: MockConfigEntry,
+    entity_registry: er.EntityRegistry,
+    snapshot: SnapshotAssertion,
+) -> None:
+    await snapshot_platform(hass, entity_registry, snapshot, loaded_entry.entry_id)
+
+
+async def test_device(hass: HomeAssistant, loaded_entry: MockConfigEntry) -> None:
+    from homeassistant.helpers import device_registry as dr
+
+    device = dr.async_get(hass).async_get_device(identifiers={("smartenergy_goecharger", SERIAL)})
+    assert device is not None
+    assert device.name == "Garage"
+    assert device.manufacturer == "go-e"
+    assert device.model == "go-eCharger_V4 (22 kW)"
+    assert device.sw_version == "56.11"
+    assert device.serial_number == SERIAL
+
+
+async def test_rarely_used_disabled_by_default(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, entity_registry: er.EntityRegistry
+) -> None:
+    for entity_id in ("sensor.garage_voltage_l1", "sensor.garage_wi_fi_signal"):
+        entry = entity_registry.async_get(entity_id)
+        assert entry is not None
+        assert entry.disabled_by is er.RegistryEntryDisabler.INTEGRATION
+    assert hass.states.get("sensor.garage_charging_power").state == "11040.0"
+
+
+async def test_button_stop_authenticate_start(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    charger = vendor(simulator).chargers[SERIAL]
+    await hass.services.async_call(BUTTON_DOMAIN, SERVICE_PRESS, {ATTR_ENTITY_ID: BUTTON}, True)
+    assert charger.frc == 1
+    assert hass.states.get("sensor.garage_car_charging_status").state == "complete"
+    await hass.services.async_call(BUTTON_DOMAIN, SERVICE_PRESS, {ATTR_ENTITY_ID: BUTTON}, True)
+    assert charger.frc == 2
+    # access control: without a transaction the press authenticates (trx=0)
+    charger.frc = 0
+    charger.trx = None
+    await _refresh(hass, freezer)
+    assert hass.states.get("sensor.garage_car_charging_status").state == "waiting"
+    await hass.services.async_call(BUTTON_DOMAIN, SERVICE_PRESS, {ATTR_ENTITY_ID: BUTTON}, True)
+    assert charger.trx == 0
+    assert hass.states.get("sensor.garage_car_charging_status").state == "charging"
+
+
+async def test_button_without_car(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    charger = vendor(simulator).chargers[SERIAL]
+    charger.unplug()
+    await _refresh(hass, freezer)
+    assert hass.states.get(BUTTON).state == STATE_UNAVAILABLE
+    assert hass.states.get("binary_sensor.garage_car_connected").state == "off"
+    # a press that reaches the entity anyway (state not yet refreshed) is refused
+    entity = hass.data["entity_components"][BUTTON_DOMAIN].get_entity(BUTTON)
+    with pytest.raises(ServiceValidationError) as err:
+        await entity.async_press()
+    assert err.value.translation_key == "no_car"
+
+
+async def test_number(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, simulator: Simulator
+) -> None:
+    state = hass.states.get(NUMBER)
+    assert state.state == "16.0"
+    assert state.attributes["min"] == 6
+    assert state.attributes["max"] == 32
+    await hass.services.async_call(
+        NUMBER_DOMAIN, SERVICE_SET_VALUE, {ATTR_ENTITY_ID: NUMBER, ATTR_VALUE: 10}, True
+    )
+    assert vendor(simulator).chargers[SERIAL].amp == 10
+    assert hass.states.get(NUMBER).state == "10.0"
+    assert simulator.log.count("goecharger", SET) == 1
+
+
+async def test_number_rejected_by_charger(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, simulator: Simulator
+) -> None:
+    vendor(simulator).chargers[SERIAL].ama = 20  # the charger's limit changed since the poll
+    with pytest.raises(HomeAssistantError) as err:
+        await hass.services.async_call(
+            NUMBER_DOMAIN, SERVICE_SET_VALUE, {ATTR_ENTITY_ID: NUMBER, ATTR_VALUE: 25}, True
+        )
+    assert err.value.translation_key == "set_rejected"
+    assert "exceeds range 6 to 20" in str(err.value.translation_placeholders)
+    assert vendor(simulator).chargers[SERIAL].amp == 16
+
+
+async def test_selects(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, simulator: Simulator
+) -> None:
+    charger = vendor(simulator).chargers[SERIAL]
+    assert hass.states.get(PHASE).state == "auto"
+    await hass.services.async_call(
+        SELECT_DOMAIN,
+        SERVICE_SELECT_OPTION,
+        {ATTR_ENTITY_ID: PHASE, ATTR_OPTION: "one_phase"},
+        True,
+    )
+    assert charger.psm == 1
+    assert hass.states.get("sensor.garage_number_of_connected_phases").state == "1"
+    assert hass.states.get(FORCE).state == "neutral"
+    await hass.services.async_call(
+        SELECT_DOMAIN, SERVICE_SELECT_OPTION, {ATTR_ENTITY_ID: FORCE, ATTR_OPTION: "off"}, True
+    )
+    assert charger.frc == 1
+    assert hass.states.get("sensor.garage_car_charging_allowed").state == "off"
+    assert hass.states.get("sensor.garage_current_charging_speed_max").state == "0"
+
+
+@pytest.mark.parametrize(
+    ("fault", "key"),
+    [
+        (
+            {"status": 404, "body": '{"success": false, "reason": "Data is outdated"}'},
+            "charger_offline",
+        ),
+        ({"status": 403}, "charger_offline"),
+        ({"status": 500}, "communication_error"),
+    ],
+)
+async def test_control_errors(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    simulator: Simulator,
+    fault: dict[str, object],
+    key: str,
+) -> None:
+    simulator.faults.inject("goecharger", "/*/api/set", remaining=1, **fault)
+    with pytest.raises(HomeAssistantError) as err:
+        await hass.services.async_call(
+            SELECT_DOMAIN, SERVICE_SELECT_OPTION, {ATTR_ENTITY_ID: FORCE, ATTR_OPTION: "on"}, True
+        )
+    assert err.value.translation_key == key
+
+
+async def test_control_bad_token_starts_reauth(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, simulator: Simulator
+) -> None:
+    simulator.faults.inject("goecharger", "/*/api/set", status=401, remaining=1)
+    with pytest.raises(HomeAssistantError) as err:
+        await hass.services.async_call(
+            NUMBER_DOMAIN, SERVICE_SET_VALUE, {ATTR_ENTITY_ID: NUMBER, ATTR_VALUE: 8}, True
+        )
+    assert err.value.translation_key == "auth_failed"
+    await hass.async_block_till_done()
+    assert hass.config_entries.flow.async_progress()[0]["context"]["source"] == "reauth"
+
+
+async def test_unknown_codes_and_missing_keys(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    charger = vendor(simulator).chargers[SERIAL]
+    charger.err = 99
+    charger.extra.update({"car": 42, "modelStatus": 250, "nrg": None, "amp": None, "tma": None})
+    await _refresh(hass, freezer)
+    assert hass.states.get("sensor.garage_error").state == STATE_UNKNOWN
+    assert hass.states.get("sensor.garage_car_charging_status").state == STATE_UNKNOWN
+    assert hass.states.get("sensor.garage_charging_logic_reason").state == STATE_UNKNOWN
+    assert hass.states.get("sensor.garage_charging_power").state == STATE_UNKNOWN
+    assert hass.states.get("sensor.garage_temperature").state == STATE_UNKNOWN
+    assert hass.states.get("binary_sensor.garage_car_connected").state == STATE_UNKNOWN
+    assert hass.states.get(NUMBER).state == STATE_UNAVAILABLE

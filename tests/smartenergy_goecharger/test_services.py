@@ -1,0 +1,157 @@
+"""The five actions with good and bad input."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+import voluptuous as vol
+
+from custom_components.smartenergy_goecharger.const import DOMAIN
+from simulator import Simulator
+
+from .conftest import SERIAL, vendor
+
+SET = "GET /goecharger/{serial}/api/set"
+
+
+async def _call(hass: HomeAssistant, service: str, data: dict[str, Any]) -> None:
+    await hass.services.async_call(DOMAIN, service, data, blocking=True)
+
+
+async def test_start_charging_with_current(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, simulator: Simulator
+) -> None:
+    charger = vendor(simulator).chargers[SERIAL]
+    charger.frc = 1
+    simulator.log.reset()
+    await _call(hass, "start_charging", {"device_name": "Garage", "charging_power": "12"})
+    assert (charger.amp, charger.frc) == (12, 2)
+    # one set request carrying both keys, then one status read
+    assert simulator.log.count("goecharger", SET) == 1
+    assert simulator.log.count("goecharger") == 2
+    assert hass.states.get("sensor.garage_car_charging_status").state == "charging"
+
+
+async def test_start_stop_by_serial_and_entry_id(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, simulator: Simulator
+) -> None:
+    charger = vendor(simulator).chargers[SERIAL]
+    await _call(hass, "stop_charging", {"device_name": SERIAL})
+    assert charger.frc == 1
+    assert hass.states.get("sensor.garage_car_charging_allowed").state == "off"
+    await _call(hass, "start_charging", {"device_name": loaded_entry.entry_id})
+    assert (charger.amp, charger.frc) == (16, 2)
+    await _call(hass, "stop_charging", {"device_name": " garage "})
+    assert charger.frc == 1
+
+
+async def test_change_charging_power(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, simulator: Simulator
+) -> None:
+    await _call(hass, "change_charging_power", {"device_name": "Garage", "charging_power": 8})
+    assert vendor(simulator).chargers[SERIAL].amp == 8
+    assert hass.states.get("number.garage_charging_current").state == "8.0"
+
+
+@pytest.mark.parametrize("current", [5, 33])
+async def test_current_out_of_range(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, simulator: Simulator, current: int
+) -> None:
+    simulator.log.reset()
+    for service in ("change_charging_power", "start_charging"):
+        with pytest.raises(ServiceValidationError) as err:
+            await _call(hass, service, {"device_name": "Garage", "charging_power": current})
+        assert err.value.translation_key == "current_out_of_range"
+        assert err.value.translation_placeholders == {
+            "current": str(current),
+            "min": "6",
+            "max": "32",
+        }
+    assert simulator.log.count("goecharger") == 0
+    assert vendor(simulator).chargers[SERIAL].amp == 16
+
+
+@pytest.mark.parametrize(("phase", "expected"), [("1", (1, "1")), (2, (2, "3")), (0, (0, "3"))])
+async def test_set_phase(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    simulator: Simulator,
+    phase: Any,
+    expected: tuple[int, str],
+) -> None:
+    psm, pnp = expected
+    await _call(hass, "set_phase", {"device_name": "Garage", "phase": phase})
+    assert vendor(simulator).chargers[SERIAL].psm == psm
+    assert hass.states.get("sensor.garage_number_of_connected_phases").state == pnp
+
+
+@pytest.mark.parametrize("status", [None, "None", "null", ""])
+async def test_set_transaction_none_then_zero(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, simulator: Simulator, status: Any
+) -> None:
+    charger = vendor(simulator).chargers[SERIAL]
+    await _call(hass, "set_transaction", {"device_name": "Garage", "status": status})
+    assert charger.trx is None
+    assert hass.states.get("sensor.garage_car_charging_status").state == "waiting"
+    await _call(hass, "set_transaction", {"device_name": "Garage", "status": "0"})
+    assert charger.trx == 0
+    assert hass.states.get("sensor.garage_car_charging_status").state == "charging"
+
+
+@pytest.mark.parametrize(
+    ("service", "data"),
+    [
+        ("set_phase", {"phase": 3}),
+        ("set_phase", {"phase": "three"}),
+        ("set_transaction", {"status": 1}),
+        ("set_transaction", {"status": "x"}),
+        ("change_charging_power", {}),
+        ("change_charging_power", {"charging_power": "a lot"}),
+        ("start_charging", {"charging_power": -1}),
+    ],
+)
+async def test_schema_errors(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    simulator: Simulator,
+    service: str,
+    data: dict[str, Any],
+) -> None:
+    simulator.log.reset()
+    with pytest.raises(vol.Invalid):
+        await _call(hass, service, {"device_name": "Garage", **data})
+    assert simulator.log.count("goecharger") == 0
+
+
+async def test_unknown_charger(hass: HomeAssistant, loaded_entry: MockConfigEntry) -> None:
+    with pytest.raises(ServiceValidationError) as err:
+        await _call(hass, "stop_charging", {"device_name": "Kitchen"})
+    assert err.value.translation_key == "unknown_charger"
+    assert err.value.translation_placeholders == {"device_name": "Kitchen"}
+
+
+async def test_charger_not_loaded(hass: HomeAssistant, loaded_entry: MockConfigEntry) -> None:
+    await hass.config_entries.async_unload(loaded_entry.entry_id)
+    with pytest.raises(ServiceValidationError) as err:
+        await _call(hass, "stop_charging", {"device_name": "Garage"})
+    assert err.value.translation_key == "charger_not_loaded"
+
+
+async def test_rejected_and_offline(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, simulator: Simulator
+) -> None:
+    simulator.faults.inject(
+        "goecharger", "/*/api/set", status=422, body='{"frc": "frc: failed"}', remaining=1
+    )
+    with pytest.raises(HomeAssistantError) as err:
+        await _call(hass, "stop_charging", {"device_name": "Garage"})
+    assert err.value.translation_key == "set_rejected"
+    vendor(simulator).chargers[SERIAL].offline = True
+    with pytest.raises(HomeAssistantError) as err:
+        await _call(hass, "set_phase", {"device_name": "Garage", "phase": 1})
+    assert err.value.translation_key == "charger_offline"
+    assert vendor(simulator).chargers[SERIAL].psm == 0
