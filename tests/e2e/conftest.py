@@ -44,6 +44,7 @@ http:
   server_port: {port}
 api:
 config:
+frontend:
 diagnostics:
 repairs:
 logger:
@@ -52,7 +53,8 @@ logger:
     custom_components: debug
 """
 
-# Log noise of this environment, not of our code: HA's camera helper looks for libturbojpeg.
+# Log noise of this environment, not of our code: HA's camera helper (loaded by the frontend)
+# looks for libturbojpeg, which is not installed.
 KNOWN_NOISE = ("turbojpeg",)
 
 
