@@ -1,0 +1,124 @@
+"""The coordinator polling every OSO Energy heater of the account with one request."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ConfigEntryAuthFailed, HomeAssistantError
+from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
+
+from .api import (
+    OSOEnergyAuthError,
+    OSOEnergyClient,
+    OSOEnergyConnectionError,
+    OSOEnergyDevice,
+    OSOEnergyError,
+    OSOEnergyRateLimitError,
+    OSOEnergyRejectedError,
+)
+from .const import DOMAIN, LOGGER, SCAN_INTERVAL
+
+type OSOEnergyConfigEntry = ConfigEntry[OSOEnergyData]
+
+
+@dataclass
+class OSOEnergyData:
+    """Runtime data of a config entry."""
+
+    client: OSOEnergyClient
+    coordinator: OSOEnergyCoordinator
+
+
+class OSOEnergyCoordinator(DataUpdateCoordinator[dict[str, OSOEnergyDevice]]):
+    """Fetch ``GET /1/Device/All`` once per interval for all heaters."""
+
+    config_entry: OSOEnergyConfigEntry
+
+    def __init__(
+        self, hass: HomeAssistant, entry: OSOEnergyConfigEntry, client: OSOEnergyClient
+    ) -> None:
+        """Poll ``client`` for ``entry``."""
+        super().__init__(
+            hass,
+            LOGGER,
+            config_entry=entry,
+            name=DOMAIN,
+            update_interval=SCAN_INTERVAL,
+        )
+        self.client = client
+
+    async def _async_update_data(self) -> dict[str, OSOEnergyDevice]:
+        """Fetch every heater; map client errors to what the coordinator understands."""
+        try:
+            devices = await self.client.get_devices()
+        except OSOEnergyAuthError as err:
+            raise ConfigEntryAuthFailed(
+                translation_domain=DOMAIN, translation_key="authentication_error"
+            ) from err
+        except OSOEnergyRateLimitError as err:
+            # Back off: poll again only once the server's Retry-After has passed.
+            delay = max(err.retry_after or 0.0, SCAN_INTERVAL.total_seconds())
+            self.update_interval = timedelta(seconds=delay)
+            raise UpdateFailed(
+                translation_domain=DOMAIN,
+                translation_key="rate_limited",
+                translation_placeholders={"seconds": str(int(delay))},
+            ) from err
+        except OSOEnergyError as err:
+            raise UpdateFailed(
+                translation_domain=DOMAIN,
+                translation_key="communication_error",
+                translation_placeholders={"error": str(err)},
+            ) from err
+        self.update_interval = SCAN_INTERVAL
+        if self.data is not None:
+            self._remove_stale_devices(set(self.data) - set(devices))
+        return devices
+
+    def _remove_stale_devices(self, removed: set[str]) -> None:
+        """Detach the devices of heaters that left the account from this entry."""
+        if not removed:
+            return
+        registry = dr.async_get(self.hass)
+        for device_id in removed:
+            device = registry.async_get_device(identifiers={(DOMAIN, device_id)})
+            if device is not None:
+                LOGGER.debug("Heater %s left the account, removing it", device_id)
+                registry.async_update_device(
+                    device.id, remove_config_entry_id=self.config_entry.entry_id
+                )
+
+    async def async_write(self, write: Callable[[], Awaitable[None]]) -> None:
+        """Run one write command, translate its errors, then refresh the state."""
+        try:
+            await write()
+        except OSOEnergyAuthError as err:
+            self.config_entry.async_start_reauth(self.hass)
+            raise HomeAssistantError(
+                translation_domain=DOMAIN, translation_key="authentication_error"
+            ) from err
+        except OSOEnergyRejectedError as err:
+            raise HomeAssistantError(
+                translation_domain=DOMAIN,
+                translation_key="rejected",
+                translation_placeholders={"error": str(err)},
+            ) from err
+        except OSOEnergyConnectionError as err:
+            raise HomeAssistantError(
+                translation_domain=DOMAIN,
+                translation_key="communication_error",
+                translation_placeholders={"error": str(err)},
+            ) from err
+        except OSOEnergyError as err:
+            raise HomeAssistantError(
+                translation_domain=DOMAIN,
+                translation_key="unknown_error",
+                translation_placeholders={"error": str(err)},
+            ) from err
+        # Refresh at once (not debounced) so the new state shows right after the command.
+        await self.async_refresh()

@@ -1,0 +1,79 @@
+"""Base entity of the OSO Energy integration."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from homeassistant.core import callback
+from homeassistant.helpers.device_registry import DeviceInfo
+from homeassistant.helpers.entity import Entity, EntityDescription
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.update_coordinator import CoordinatorEntity
+
+from .api import OSOEnergyDevice
+from .const import DOMAIN, MANUFACTURER
+from .coordinator import OSOEnergyConfigEntry, OSOEnergyCoordinator
+
+
+class OSOEnergyEntity(CoordinatorEntity[OSOEnergyCoordinator]):
+    """An entity of one heater, fed by the account coordinator."""
+
+    _attr_has_entity_name = True
+
+    def __init__(
+        self,
+        coordinator: OSOEnergyCoordinator,
+        device_id: str,
+        description: EntityDescription | None = None,
+    ) -> None:
+        """Attach the entity to the heater ``device_id``."""
+        super().__init__(coordinator)
+        self.device_id = device_id
+        if description is not None:
+            self.entity_description = description
+            self._attr_unique_id = f"{device_id}_{description.key}"
+        else:
+            self._attr_unique_id = device_id
+        device = coordinator.data[device_id]
+        self._attr_device_info = DeviceInfo(
+            identifiers={(DOMAIN, device_id)},
+            manufacturer=MANUFACTURER,
+            model=device.device_type,
+            name=device.name,
+        )
+
+    @property
+    def device(self) -> OSOEnergyDevice:
+        """Return the latest state of the heater."""
+        return self.coordinator.data[self.device_id]
+
+    @property
+    def available(self) -> bool:
+        """Available while polling works and the cloud reports the heater connected."""
+        return (
+            super().available
+            and self.device_id in self.coordinator.data
+            and self.coordinator.data[self.device_id].connected
+        )
+
+
+def async_setup_device_entities(
+    entry: OSOEnergyConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+    factory: Callable[[OSOEnergyCoordinator, OSOEnergyDevice], Iterable[Entity]],
+) -> None:
+    """Add the entities of every heater now, and of heaters that appear later."""
+    coordinator = entry.runtime_data.coordinator
+    known: set[str] = set()
+
+    @callback
+    def _add_new_devices() -> None:
+        known.intersection_update(coordinator.data)
+        new = [device for device_id, device in coordinator.data.items() if device_id not in known]
+        if not new:
+            return
+        known.update(device.device_id for device in new)
+        async_add_entities([entity for device in new for entity in factory(coordinator, device)])
+
+    _add_new_devices()
+    entry.async_on_unload(coordinator.async_add_listener(_add_new_devices))

@@ -1,0 +1,162 @@
+"""The water heater entity of an OSO Energy heater."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from functools import partial
+from typing import Any
+
+from homeassistant.components.water_heater import (
+    STATE_ECO,
+    STATE_ELECTRIC,
+    STATE_HIGH_DEMAND,
+    WaterHeaterEntity,
+    WaterHeaterEntityFeature,
+)
+from homeassistant.const import ATTR_TEMPERATURE, STATE_OFF, UnitOfTemperature
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.util import dt as dt_util
+
+from .api import OSOEnergyDevice
+from .const import AWAY_MODE_DEFAULT_DAYS, DOMAIN
+from .coordinator import OSOEnergyConfigEntry, OSOEnergyCoordinator
+from .entity import OSOEnergyEntity, async_setup_device_entities
+
+PARALLEL_UPDATES = 1
+
+DEFAULT_MIN_TEMP = 10.0
+DEFAULT_MAX_TEMP = 75.0
+
+# Heater mode -> state, when the optimization option is "oso" (other options: auto -> electric).
+OFF_MODES = {"off", "powersave"}
+
+
+def current_operation(device: OSOEnergyDevice) -> str | None:
+    """Map the heater to a water-heater state (reference section 5)."""
+    if device.heater_on is False:
+        return STATE_OFF
+    mode = device.heater_mode
+    if mode is None:
+        return None
+    if mode in OFF_MODES:
+        return STATE_OFF
+    if mode == "extraenergy":
+        return STATE_HIGH_DEMAND
+    if mode == "auto" and device.optimization_mode == "oso":
+        return STATE_ECO
+    return STATE_ELECTRIC
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: OSOEnergyConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add one water heater per heater of the account."""
+    async_setup_device_entities(
+        entry,
+        async_add_entities,
+        lambda coordinator, device: [OSOEnergyWaterHeater(coordinator, device.device_id)],
+    )
+
+
+class OSOEnergyWaterHeater(OSOEnergyEntity, WaterHeaterEntity):
+    """An OSO water heater (the main entity, named after the device)."""
+
+    _attr_name = None
+    _attr_temperature_unit = UnitOfTemperature.CELSIUS
+    _attr_supported_features = (
+        WaterHeaterEntityFeature.TARGET_TEMPERATURE
+        | WaterHeaterEntityFeature.ON_OFF
+        | WaterHeaterEntityFeature.AWAY_MODE
+    )
+
+    def __init__(self, coordinator: OSOEnergyCoordinator, device_id: str) -> None:
+        """Create the water heater of ``device_id``."""
+        super().__init__(coordinator, device_id)
+
+    @property
+    def current_operation(self) -> str | None:
+        """Return the state of the heater."""
+        return current_operation(self.device)
+
+    @property
+    def current_temperature(self) -> float | None:
+        """Return the water temperature."""
+        return self.device.current_temperature
+
+    @property
+    def target_temperature(self) -> float | None:
+        """Return the target temperature."""
+        return self.device.target_temperature
+
+    @property
+    def target_temperature_low(self) -> float | None:
+        """Return the lower bound of the hysteresis band."""
+        return self.device.target_temperature_low
+
+    @property
+    def target_temperature_high(self) -> float | None:
+        """Return the upper bound of the hysteresis band."""
+        return self.device.target_temperature_high
+
+    @property
+    def min_temp(self) -> float:
+        """Return the lowest settable temperature reported by the heater."""
+        value = self.device.min_temperature
+        return DEFAULT_MIN_TEMP if value is None else value
+
+    @property
+    def max_temp(self) -> float:
+        """Return the highest settable temperature reported by the heater."""
+        value = self.device.max_temperature
+        return DEFAULT_MAX_TEMP if value is None else value
+
+    @property
+    def is_away_mode_on(self) -> bool | None:
+        """Return True while holiday (power save) mode is on."""
+        return self.device.power_save
+
+    async def async_set_temperature(self, **kwargs: Any) -> None:
+        """Set the target temperature for every hour of the profile."""
+        temperature = float(kwargs[ATTR_TEMPERATURE])
+        if not self.min_temp <= temperature <= self.max_temp:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="temperature_out_of_range",
+                translation_placeholders={
+                    "temperature": f"{temperature:g}",
+                    "min": f"{self.min_temp:g}",
+                    "max": f"{self.max_temp:g}",
+                },
+            )
+        client = self.coordinator.client
+        await self.coordinator.async_write(
+            partial(client.set_profile, self.device_id, [int(temperature)] * 24)
+        )
+
+    async def async_turn_on(self, **kwargs: Any) -> None:
+        """Force heating on until the maximum temperature is reached."""
+        client = self.coordinator.client
+        await self.coordinator.async_write(partial(client.turn_on, self.device_id, True))
+
+    async def async_turn_off(self, **kwargs: Any) -> None:
+        """Force heating off until the minimum temperature is reached."""
+        client = self.coordinator.client
+        await self.coordinator.async_write(partial(client.turn_off, self.device_id, True))
+
+    async def async_turn_away_mode_on(self) -> None:
+        """Enable holiday mode for a year (as the OSO app and core do)."""
+        client = self.coordinator.client
+        start = dt_util.utcnow()
+        end = start + timedelta(days=AWAY_MODE_DEFAULT_DAYS)
+        await self.coordinator.async_write(
+            partial(client.enable_holiday_mode, self.device_id, start, end)
+        )
+
+    async def async_turn_away_mode_off(self) -> None:
+        """Disable holiday mode."""
+        client = self.coordinator.client
+        await self.coordinator.async_write(partial(client.disable_holiday_mode, self.device_id))

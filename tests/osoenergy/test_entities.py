@@ -1,0 +1,256 @@
+"""Entities: snapshots per platform, the water-heater state mapping, enums, writes."""
+
+from __future__ import annotations
+
+from unittest.mock import patch
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.components.switch import DOMAIN as SWITCH_DOMAIN
+from homeassistant.components.water_heater import (
+    ATTR_AWAY_MODE,
+    DOMAIN as WATER_HEATER_DOMAIN,
+    SERVICE_SET_AWAY_MODE,
+    SERVICE_SET_TEMPERATURE,
+)
+from homeassistant.config_entries import SOURCE_REAUTH
+from homeassistant.const import (
+    ATTR_ENTITY_ID,
+    ATTR_TEMPERATURE,
+    SERVICE_TURN_OFF,
+    SERVICE_TURN_ON,
+    STATE_UNKNOWN,
+    Platform,
+)
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers import entity_registry as er
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+    snapshot_platform,
+)
+from syrupy.assertion import SnapshotAssertion
+
+from custom_components.osoenergy.api import OSOEnergyDevice
+from custom_components.osoenergy.const import SCAN_INTERVAL
+from custom_components.osoenergy.water_heater import current_operation
+from simulator import Simulator
+from simulator.osoenergy import API_KEY, OSOEnergyVendor
+
+from .conftest import S200, S300
+
+BATHROOM = "water_heater.bathroom_heater"
+BASEMENT = "water_heater.basement_heater"
+
+
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
+@pytest.mark.parametrize(
+    "platform", [Platform.WATER_HEATER, Platform.SENSOR, Platform.BINARY_SENSOR, Platform.SWITCH]
+)
+async def test_platform_snapshot(
+    hass: HomeAssistant,
+    *,
+    simulator: Simulator,
+    config_entry: MockConfigEntry,
+    entity_registry: er.EntityRegistry,
+    snapshot: SnapshotAssertion,
+    platform: Platform,
+) -> None:
+    config_entry.add_to_hass(hass)
+    with patch("custom_components.osoenergy.PLATFORMS", [platform]):
+        assert await hass.config_entries.async_setup(config_entry.entry_id)
+        await hass.async_block_till_done()
+    await snapshot_platform(hass, entity_registry, snapshot, config_entry.entry_id)
+
+
+def _device(heater: str | None, mode: str | None, optimization: str | None) -> OSOEnergyDevice:
+    return OSOEnergyDevice.from_json(
+        {
+            "deviceId": "d",
+            "control": {"heater": heater, "mode": mode},
+            "optimizationOption": optimization,
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("heater", "mode", "optimization", "expected"),
+    [
+        ("off", "auto", "OSO", "off"),
+        ("off", "ExtraEnergy", "OSO", "off"),
+        ("on", "auto", "OSO", "eco"),
+        ("on", "off", "OSO", "off"),
+        ("on", "PowerSave", "OSO", "off"),
+        ("on", "ExtraEnergy", "OSO", "high_demand"),
+        ("on", "manual", "OSO", "electric"),
+        ("on", "Legionella", "OSO", "electric"),
+        ("on", "Voltage", "OSO", "electric"),
+        ("on", "FFR", "OSO", "electric"),
+        ("on", "auto", "GridCompany", "electric"),
+        ("on", "auto", "Nettleie", "electric"),
+        ("on", "auto", None, "electric"),
+        ("on", "off", "Advanced", "off"),
+        ("on", "PowerSave", "SmartCompany", "off"),
+        ("on", "ExtraEnergy", "Off", "high_demand"),
+        ("on", None, "OSO", None),
+        (None, "auto", "OSO", "eco"),
+    ],
+)
+def test_state_mapping(
+    heater: str | None, mode: str | None, optimization: str | None, expected: str | None
+) -> None:
+    """The water-heater state table of reference section 5 (None = unknown)."""
+    assert current_operation(_device(heater, mode, optimization)) == expected
+
+
+async def _refresh(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
+    freezer.tick(SCAN_INTERVAL)
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+
+async def test_unknown_enum_values(
+    hass: HomeAssistant,
+    oso: OSOEnergyVendor,
+    freezer: FrozenDateTimeFactory,
+    init_integration: MockConfigEntry,
+) -> None:
+    """Nettleie is known; values nobody knows yet are unknown instead of errors."""
+    oso.heaters[S200].extra["optimizationOption"] = "Nettleie"
+    await _refresh(hass, freezer)
+    assert hass.states.get("sensor.bathroom_heater_optimization_mode").state == "nettleie"
+    assert hass.states.get(BATHROOM).state == "electric"
+    oso.heaters[S200].extra["optimizationOption"] = "SomethingNew"
+    oso.heaters[S200].extra["control"] = {"heater": "on", "mode": "Turbo"}
+    await _refresh(hass, freezer)
+    assert hass.states.get("sensor.bathroom_heater_optimization_mode").state == STATE_UNKNOWN
+    assert hass.states.get("sensor.bathroom_heater_heater_mode").state == STATE_UNKNOWN
+    assert hass.states.get(BATHROOM).state == "electric"
+
+
+async def test_set_temperature(
+    hass: HomeAssistant, oso: OSOEnergyVendor, init_integration: MockConfigEntry
+) -> None:
+    await hass.services.async_call(
+        WATER_HEATER_DOMAIN,
+        SERVICE_SET_TEMPERATURE,
+        {ATTR_ENTITY_ID: BATHROOM, ATTR_TEMPERATURE: 45.7},
+        blocking=True,
+    )
+    assert oso.heaters[S200].profile == [45.0] * 24
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert hass.states.get(BATHROOM).attributes[ATTR_TEMPERATURE] == 45
+
+    with pytest.raises(ServiceValidationError) as err:
+        await hass.services.async_call(
+            WATER_HEATER_DOMAIN,
+            SERVICE_SET_TEMPERATURE,
+            {ATTR_ENTITY_ID: BATHROOM, ATTR_TEMPERATURE: 80},
+            blocking=True,
+        )
+    assert err.value.translation_key == "temperature_out_of_range"
+    assert oso.heaters[S200].profile == [45.0] * 24
+
+
+async def test_turn_on_off(
+    hass: HomeAssistant, oso: OSOEnergyVendor, init_integration: MockConfigEntry
+) -> None:
+    """Built-in turn_on/turn_off force heating until the temperature limit."""
+    await hass.services.async_call(
+        WATER_HEATER_DOMAIN, SERVICE_TURN_OFF, {ATTR_ENTITY_ID: BASEMENT}, blocking=True
+    )
+    heater = oso.heaters[S300]
+    assert (heater.forced, heater.forced_limit) == ("off", True)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert hass.states.get(BASEMENT).state == "off"
+    assert hass.states.get("sensor.basement_heater_heater_mode").state == "powersave"
+
+    await hass.services.async_call(
+        WATER_HEATER_DOMAIN, SERVICE_TURN_ON, {ATTR_ENTITY_ID: BASEMENT}, blocking=True
+    )
+    assert (heater.forced, heater.forced_limit) == ("on", True)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert hass.states.get(BASEMENT).state == "high_demand"
+
+
+async def test_away_mode(
+    hass: HomeAssistant, oso: OSOEnergyVendor, init_integration: MockConfigEntry
+) -> None:
+    for away, expected in ((True, "on"), (False, "off")):
+        await hass.services.async_call(
+            WATER_HEATER_DOMAIN,
+            SERVICE_SET_AWAY_MODE,
+            {ATTR_ENTITY_ID: BATHROOM, ATTR_AWAY_MODE: away},
+            blocking=True,
+        )
+        assert oso.heaters[S200].power_save is away
+        await hass.async_block_till_done(wait_background_tasks=True)
+        assert hass.states.get(BATHROOM).attributes[ATTR_AWAY_MODE] == expected
+        assert hass.states.get("binary_sensor.bathroom_heater_power_save").state == expected
+
+
+async def test_high_demand_switch(
+    hass: HomeAssistant, oso: OSOEnergyVendor, init_integration: MockConfigEntry
+) -> None:
+    switch = "switch.bathroom_heater_extra_energy"
+    for service, expected in ((SERVICE_TURN_ON, "on"), (SERVICE_TURN_OFF, "off")):
+        await hass.services.async_call(
+            SWITCH_DOMAIN, service, {ATTR_ENTITY_ID: switch}, blocking=True
+        )
+        assert oso.heaters[S200].extra_energy is (expected == "on")
+        await hass.async_block_till_done(wait_background_tasks=True)
+        assert hass.states.get(switch).state == expected
+        assert hass.states.get("binary_sensor.bathroom_heater_extra_energy").state == expected
+
+
+async def test_rejected_write_raises(
+    hass: HomeAssistant, oso: OSOEnergyVendor, init_integration: MockConfigEntry
+) -> None:
+    """A 400 from the cloud is a translated error carrying the cloud's message."""
+    oso.heaters[S200].power_save = True
+    with pytest.raises(HomeAssistantError, match="cannot be forced on") as err:
+        await hass.services.async_call(
+            WATER_HEATER_DOMAIN, SERVICE_TURN_ON, {ATTR_ENTITY_ID: BATHROOM}, blocking=True
+        )
+    assert err.value.translation_key == "rejected"
+    assert oso.heaters[S200].forced is None
+
+
+@pytest.mark.parametrize(
+    ("fault", "key"),
+    [
+        ({"status": 503}, "communication_error"),
+        ({"status": 404}, "unknown_error"),
+    ],
+)
+async def test_failed_write_raises(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    init_integration: MockConfigEntry,
+    fault: dict,
+    key: str,
+) -> None:
+    simulator.faults.inject("osoenergy", "/1/Device/*/HighDemand", remaining=1, **fault)
+    with pytest.raises(HomeAssistantError) as err:
+        await hass.services.async_call(
+            SWITCH_DOMAIN,
+            SERVICE_TURN_ON,
+            {ATTR_ENTITY_ID: "switch.basement_heater_extra_energy"},
+            blocking=True,
+        )
+    assert err.value.translation_key == key
+
+
+async def test_write_with_expired_key_starts_reauth(
+    hass: HomeAssistant, oso: OSOEnergyVendor, init_integration: MockConfigEntry
+) -> None:
+    oso.expired.add(API_KEY)
+    with pytest.raises(HomeAssistantError) as err:
+        await hass.services.async_call(
+            WATER_HEATER_DOMAIN, SERVICE_TURN_OFF, {ATTR_ENTITY_ID: BATHROOM}, blocking=True
+        )
+    assert err.value.translation_key == "authentication_error"
+    await hass.async_block_till_done()
+    flows = hass.config_entries.flow.async_progress()
+    assert [flow["context"]["source"] for flow in flows] == [SOURCE_REAUTH]

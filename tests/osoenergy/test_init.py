@@ -1,0 +1,283 @@
+"""Setup, polling, availability, back-off and dynamic devices against the simulator."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from aioresponses import aioresponses
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
+from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.setup import async_setup_component
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+)
+from pytest_homeassistant_custom_component.typing import WebSocketGenerator
+
+from custom_components.osoenergy.api import DEFAULT_BASE_URL
+from custom_components.osoenergy.const import DOMAIN, SCAN_INTERVAL
+from simulator import Simulator
+from simulator.osoenergy import API_KEY, OSOEnergyVendor
+
+from .conftest import S200, S300, sim_post
+
+DEVICE_ALL = "GET /osoenergy/1/Device/All"
+
+
+async def _poll(hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: float = 0) -> None:
+    freezer.tick(timedelta(seconds=seconds) if seconds else SCAN_INTERVAL)
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+
+async def test_setup_and_unload(
+    hass: HomeAssistant, simulator: Simulator, init_integration: MockConfigEntry
+) -> None:
+    """Setup fetches the account once; unload works."""
+    assert init_integration.state is ConfigEntryState.LOADED
+    assert simulator.log.count("osoenergy", DEVICE_ALL) == 1
+    assert simulator.log.count("osoenergy") == 1
+    assert hass.states.get("water_heater.bathroom_heater") is not None
+    assert hass.states.get("water_heater.basement_heater") is not None
+    assert await hass.config_entries.async_unload(init_integration.entry_id)
+    await hass.async_block_till_done()
+    assert init_integration.state is ConfigEntryState.NOT_LOADED
+
+
+async def test_core_style_entry_loads(
+    hass: HomeAssistant, entity_registry: er.EntityRegistry
+) -> None:
+    """An entry created by the core integration ({api_key}, unique id = email) loads unchanged,
+    on the real API URL, and keeps core's unique ids."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title="test_user_email@domain.com",
+        unique_id="test_user_email@domain.com",
+        data={"api_key": "secret_api_key"},
+    )
+    entry.add_to_hass(hass)
+    payload = [
+        {
+            "deviceId": "osoenergy_water_heater",
+            "deviceName": "TEST DEVICE",
+            "deviceType": "SAGA S200",
+            "connectionState": {"connectionState": "Connected"},
+            "control": {
+                "heater": "on",
+                "mode": "auto",
+                "currentTemperature": 60,
+                "targetTemperature": 60,
+                "targetTemperatureLow": 57,
+                "targetTemperatureHigh": 63,
+                "minTemperature": 10,
+                "maxTemperature": 75,
+            },
+            "optimizationOption": "OSO",
+            "profile": [10] + [60] * 23,
+            "isInPowerSave": False,
+        }
+    ]
+    with aioresponses() as mock:
+        mock.get(f"{DEFAULT_BASE_URL}/1/Device/All", payload=payload)
+        assert await hass.config_entries.async_setup(entry.entry_id)
+        await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.LOADED
+    state = hass.states.get("water_heater.test_device")
+    assert state is not None
+    assert state.state == "eco"
+    assert state.attributes["temperature"] == 60
+    assert state.attributes["target_temp_high"] == 63
+    assert state.attributes["min_temp"] == 10
+    assert state.attributes["away_mode"] == STATE_OFF
+    assert entity_registry.async_get("water_heater.test_device").unique_id == (
+        "osoenergy_water_heater"
+    )
+    assert (
+        entity_registry.async_get("sensor.test_device_heater_mode").unique_id
+        == "osoenergy_water_heater_heater_mode"
+    )
+    assert (
+        entity_registry.async_get("binary_sensor.test_device_heating").unique_id
+        == "osoenergy_water_heater_heating"
+    )
+    # No tank sensors are reported, so none is created (as core).
+    assert hass.states.get("sensor.test_device_temperature_top") is None
+    await hass.config_entries.async_unload(entry.entry_id)
+
+
+@pytest.mark.parametrize("status", [401, 403])
+async def test_setup_auth_failure_starts_reauth(
+    hass: HomeAssistant, simulator: Simulator, config_entry: MockConfigEntry, status: int
+) -> None:
+    simulator.faults.inject("osoenergy", "/1/Device/All", status=status)
+    config_entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert config_entry.state is ConfigEntryState.SETUP_ERROR
+    flows = hass.config_entries.flow.async_progress()
+    assert [flow["context"]["source"] for flow in flows] == [SOURCE_REAUTH]
+
+
+@pytest.mark.parametrize("fault", [{"status": 503}, {"malformed": True}])
+async def test_setup_cloud_failure_is_not_ready(
+    hass: HomeAssistant, simulator: Simulator, config_entry: MockConfigEntry, fault: dict
+) -> None:
+    """A 5xx or a broken body is a retry, never a reauth prompt."""
+    simulator.faults.inject("osoenergy", "/1/Device/All", **fault)
+    config_entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert config_entry.state is ConfigEntryState.SETUP_RETRY
+    assert not hass.config_entries.flow.async_progress()
+
+
+async def test_one_request_per_interval(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+    init_integration: MockConfigEntry,
+) -> None:
+    """All entities of both heaters are fed by one GET /1/Device/All per interval."""
+    simulator.log.reset()
+    for _ in range(60):
+        simulator.clock.advance(SCAN_INTERVAL.total_seconds())
+        await _poll(hass, freezer)
+    assert simulator.log.count("osoenergy") == 60
+    assert simulator.log.count("osoenergy", DEVICE_ALL) == 60
+    # One hour of simulated heating warmed the S200 up.
+    state = hass.states.get("sensor.bathroom_heater_temperature_middle")
+    assert float(state.state) > 52
+
+
+async def test_unavailable_and_recovery(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+    init_integration: MockConfigEntry,
+) -> None:
+    fault = simulator.faults.inject("osoenergy", "/1/Device/All", status=500)
+    await _poll(hass, freezer)
+    assert hass.states.get("water_heater.bathroom_heater").state == STATE_UNAVAILABLE
+    assert hass.states.get("binary_sensor.bathroom_heater_connectivity").state == (
+        STATE_UNAVAILABLE
+    )
+    simulator.faults.remove(fault.id)
+    await _poll(hass, freezer)
+    assert hass.states.get("water_heater.bathroom_heater").state != STATE_UNAVAILABLE
+
+
+async def test_auth_failure_while_polling(
+    hass: HomeAssistant,
+    oso: OSOEnergyVendor,
+    freezer: FrozenDateTimeFactory,
+    init_integration: MockConfigEntry,
+) -> None:
+    oso.expired.add(API_KEY)
+    await _poll(hass, freezer)
+    flows = hass.config_entries.flow.async_progress()
+    assert [flow["context"]["source"] for flow in flows] == [SOURCE_REAUTH]
+
+
+async def test_rate_limit_backs_off(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+    init_integration: MockConfigEntry,
+) -> None:
+    """A 429 stretches the interval to Retry-After; success restores it."""
+    coordinator = init_integration.runtime_data.coordinator
+    simulator.faults.inject(
+        "osoenergy", "/1/Device/All", status=429, headers={"Retry-After": "600"}, remaining=1
+    )
+    await _poll(hass, freezer)
+    assert coordinator.update_interval == timedelta(seconds=600)
+    simulator.log.reset()
+    await _poll(hass, freezer, 300)
+    assert simulator.log.count("osoenergy") == 0
+    await _poll(hass, freezer, 300)
+    assert simulator.log.count("osoenergy") == 1
+    assert coordinator.update_interval == SCAN_INTERVAL
+
+
+async def test_disconnected_heater_is_unavailable(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+    init_integration: MockConfigEntry,
+) -> None:
+    await sim_post(simulator, f"/_sim/osoenergy/heaters/{S300}/disconnect")
+    await _poll(hass, freezer)
+    assert hass.states.get("water_heater.basement_heater").state == STATE_UNAVAILABLE
+    assert hass.states.get("sensor.basement_heater_temperature_top").state == STATE_UNAVAILABLE
+    assert hass.states.get("binary_sensor.basement_heater_connectivity").state == STATE_OFF
+    assert hass.states.get("water_heater.bathroom_heater").state != STATE_UNAVAILABLE
+    await sim_post(simulator, f"/_sim/osoenergy/heaters/{S300}/connect")
+    await _poll(hass, freezer)
+    assert hass.states.get("binary_sensor.basement_heater_connectivity").state == STATE_ON
+    assert hass.states.get("water_heater.basement_heater").state != STATE_UNAVAILABLE
+
+
+async def test_heaters_added_and_removed_without_reload(
+    hass: HomeAssistant,
+    *,
+    simulator: Simulator,
+    oso: OSOEnergyVendor,
+    freezer: FrozenDateTimeFactory,
+    init_integration: MockConfigEntry,
+    device_registry: dr.DeviceRegistry,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    await sim_post(
+        simulator,
+        "/_sim/osoenergy/heaters",
+        {"deviceId": "oso-new", "deviceName": "Garage heater", "deviceType": "SAGA S300"},
+    )
+    await _poll(hass, freezer)
+    assert hass.states.get("water_heater.garage_heater") is not None
+    assert hass.states.get("sensor.garage_heater_heater_mode") is not None
+    new_device = device_registry.async_get_device(identifiers={(DOMAIN, "oso-new")})
+    assert new_device is not None
+    assert new_device.model == "SAGA S300"
+    assert new_device.manufacturer == "OSO Energy"
+
+    del oso.heaters[S200]
+    await _poll(hass, freezer)
+    assert device_registry.async_get_device(identifiers={(DOMAIN, S200)}) is None
+    assert entity_registry.async_get("water_heater.bathroom_heater") is None
+    assert hass.states.get("water_heater.bathroom_heater") is None
+    assert hass.states.get("water_heater.basement_heater") is not None
+    assert init_integration.state is ConfigEntryState.LOADED
+
+    # The heater comes back: its entities are created again.
+    oso.reset()
+    await _poll(hass, freezer)
+    assert hass.states.get("water_heater.bathroom_heater") is not None
+
+
+async def test_remove_stale_device(
+    hass: HomeAssistant,
+    hass_ws_client: WebSocketGenerator,
+    init_integration: MockConfigEntry,
+    device_registry: dr.DeviceRegistry,
+) -> None:
+    """Only devices whose heater left the account can be deleted by the user."""
+    assert await async_setup_component(hass, "config", {})
+    client = await hass_ws_client(hass)
+    live = device_registry.async_get_device(identifiers={(DOMAIN, S200)})
+    stale = device_registry.async_get_or_create(
+        config_entry_id=init_integration.entry_id, identifiers={(DOMAIN, "gone")}
+    )
+    for device, success in ((live, False), (stale, True)):
+        await client.send_json_auto_id(
+            {
+                "type": "config/device_registry/remove_config_entry",
+                "config_entry_id": init_integration.entry_id,
+                "device_id": device.id,
+            }
+        )
+        response = await client.receive_json()
+        assert response["success"] is success

@@ -1,0 +1,246 @@
+"""Actions: profile conversion (incl. DST days in US/Pacific), V40 min, turn on/off, away."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.const import ATTR_ENTITY_ID
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers import device_registry as dr
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+)
+import voluptuous as vol
+
+from custom_components.osoenergy.const import DOMAIN, SCAN_INTERVAL
+from custom_components.osoenergy.profile import merge_local, to_local, utc_hour
+from simulator import Simulator
+from simulator.osoenergy import OSOEnergyVendor
+
+from .conftest import S200, S300
+
+BATHROOM = "water_heater.bathroom_heater"
+BASEMENT = "water_heater.basement_heater"
+PACIFIC = ZoneInfo("US/Pacific")
+OSLO = ZoneInfo("Europe/Oslo")
+
+
+def test_utc_hour_follows_dst() -> None:
+    """The offset in force at each local hour of the day is used."""
+    winter, summer = date(2026, 1, 15), date(2026, 7, 1)
+    assert utc_hour(1, winter, PACIFIC) == 9
+    assert utc_hour(1, summer, PACIFIC) == 8
+    # Spring forward (2026-03-08, 02:00 -> 03:00): before the switch PST, after it PDT.
+    spring = date(2026, 3, 8)
+    assert [utc_hour(h, spring, PACIFIC) for h in range(6)] == [8, 9, 10, 10, 11, 12]
+    # Fall back (2026-11-01, 02:00 -> 01:00): 01:00 is taken in PDT (the first one).
+    autumn = date(2026, 11, 1)
+    assert [utc_hour(h, autumn, PACIFIC) for h in range(4)] == [7, 8, 10, 11]
+    # Europe/Oslo: 2026-03-29 02:00 -> 03:00.
+    assert [utc_hour(h, date(2026, 3, 29), OSLO) for h in range(5)] == [23, 0, 1, 1, 2]
+
+
+def test_profile_round_trip_and_core_example() -> None:
+    """Core's example: at 2024-10-10 00:00 UTC, local 01:00 PDT is UTC index 8."""
+    profile = [10.0] + [60.0] * 23
+    day = datetime(2024, 10, 10, tzinfo=UTC).astimezone(PACIFIC).date()
+    local = to_local(profile, day, PACIFIC)
+    assert local == [60.0] * 17 + [10.0] + [60.0] * 6
+    merged = merge_local(profile, {1: 45}, day, PACIFIC)
+    assert merged == [10.0] + [60.0] * 7 + [45] + [60.0] * 15
+    assert profile == [10.0] + [60.0] * 23  # not mutated
+
+
+async def test_get_profile(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, init_integration: MockConfigEntry
+) -> None:
+    """The UTC profile (00-05 UTC = 55 degC) comes back indexed by local hour."""
+    freezer.move_to("2026-01-15T12:00:00+00:00")
+    response = await hass.services.async_call(
+        DOMAIN,
+        "get_profile",
+        {ATTR_ENTITY_ID: [BASEMENT, BATHROOM]},
+        blocking=True,
+        return_response=True,
+    )
+    assert response == {
+        BASEMENT: {"profile": [70.0] * 16 + [55.0] * 6 + [70.0] * 2},
+        BATHROOM: {"profile": [65.0] * 24},
+    }
+    freezer.move_to("2026-07-01T12:00:00+00:00")
+    response = await hass.services.async_call(
+        DOMAIN, "get_profile", {ATTR_ENTITY_ID: BASEMENT}, blocking=True, return_response=True
+    )
+    assert response == {BASEMENT: {"profile": [70.0] * 17 + [55.0] * 6 + [70.0]}}
+
+
+async def test_set_profile_on_dst_day(
+    hass: HomeAssistant,
+    oso: OSOEnergyVendor,
+    freezer: FrozenDateTimeFactory,
+    init_integration: MockConfigEntry,
+) -> None:
+    """On the spring-forward day 00:00 local is 08 UTC but 05:00 local is 12 UTC."""
+    freezer.move_to("2026-03-08T20:00:00+00:00")
+    await hass.services.async_call(
+        DOMAIN,
+        "set_profile",
+        {ATTR_ENTITY_ID: BATHROOM, "hour_00": 40, "hour_05": "50", "hour_23": 75},
+        blocking=True,
+    )
+    expected = [65.0] * 24
+    expected[8], expected[12], expected[6] = 40.0, 50.0, 75.0
+    assert oso.heaters[S200].profile == expected
+    # Only the targeted heater changed.
+    assert oso.heaters[S300].profile == [55.0] * 6 + [70.0] * 18
+
+
+async def test_set_profile_bad_input(
+    hass: HomeAssistant, oso: OSOEnergyVendor, init_integration: MockConfigEntry
+) -> None:
+    with pytest.raises(vol.Invalid):
+        await hass.services.async_call(
+            DOMAIN, "set_profile", {ATTR_ENTITY_ID: BATHROOM, "hour_01": 80}, blocking=True
+        )
+    with pytest.raises(ServiceValidationError) as err:
+        await hass.services.async_call(
+            DOMAIN, "set_profile", {ATTR_ENTITY_ID: BATHROOM}, blocking=True
+        )
+    assert err.value.translation_key == "no_hours"
+    assert oso.heaters[S200].profile == [65.0] * 24
+
+
+async def test_profile_unavailable(
+    hass: HomeAssistant,
+    oso: OSOEnergyVendor,
+    freezer: FrozenDateTimeFactory,
+    init_integration: MockConfigEntry,
+) -> None:
+    oso.heaters[S200].extra["profile"] = None
+    freezer.tick(SCAN_INTERVAL)
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    with pytest.raises(HomeAssistantError) as err:
+        await hass.services.async_call(
+            DOMAIN, "get_profile", {ATTR_ENTITY_ID: BATHROOM}, blocking=True, return_response=True
+        )
+    assert err.value.translation_key == "profile_unavailable"
+
+
+async def test_set_v40_min(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    oso: OSOEnergyVendor,
+    init_integration: MockConfigEntry,
+    device_registry: dr.DeviceRegistry,
+) -> None:
+    """Targets may be devices; the device's own range is enforced before any request."""
+    device = device_registry.async_get_device(identifiers={(DOMAIN, S200)})
+    await hass.services.async_call(
+        DOMAIN, "set_v40_min", {"device_id": device.id, "v40_min": 300}, blocking=True
+    )
+    assert oso.heaters[S200].v40_min == 300
+    assert simulator.log.count("osoenergy", "PUT /osoenergy/1/Device/{device_id}/V40Min/{value}")
+    await hass.async_block_till_done()
+    assert hass.states.get("sensor.bathroom_heater_mixed_water_at_40degc").state == "300.0"
+
+    simulator.log.reset()
+    with pytest.raises(ServiceValidationError) as err:
+        await hass.services.async_call(
+            DOMAIN,
+            "set_v40_min",
+            {ATTR_ENTITY_ID: [BASEMENT, BATHROOM], "v40_min": 400},
+            blocking=True,
+        )
+    assert err.value.translation_key == "v40_min_out_of_range"
+    assert err.value.translation_placeholders["max"] == "350"
+    assert simulator.log.count("osoenergy") == 0
+    with pytest.raises(vol.Invalid):
+        await hass.services.async_call(
+            DOMAIN, "set_v40_min", {ATTR_ENTITY_ID: BATHROOM, "v40_min": 600}, blocking=True
+        )
+
+
+@pytest.mark.parametrize(("service", "forced"), [("turn_on", "on"), ("turn_off", "off")])
+@pytest.mark.parametrize("until", [True, False])
+async def test_turn_on_off(
+    hass: HomeAssistant,
+    *,
+    oso: OSOEnergyVendor,
+    init_integration: MockConfigEntry,
+    service: str,
+    forced: str,
+    until: bool,
+) -> None:
+    await hass.services.async_call(
+        DOMAIN, service, {ATTR_ENTITY_ID: BASEMENT, "until_temp_limit": until}, blocking=True
+    )
+    heater = oso.heaters[S300]
+    assert heater.forced == forced
+    assert heater.forced_limit is until
+
+
+async def test_turn_away_mode_on(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    oso: OSOEnergyVendor,
+    init_integration: MockConfigEntry,
+) -> None:
+    await hass.services.async_call(
+        DOMAIN, "turn_away_mode_on", {ATTR_ENTITY_ID: BATHROOM, "duration_days": 7}, blocking=True
+    )
+    assert oso.heaters[S200].power_save
+    path = next(r.path for r in simulator.log.recent if "HolidayMode" in r.path)
+    start, end = path.split("/")[-2:]
+    delta = datetime.fromisoformat(end) - datetime.fromisoformat(start)
+    assert delta.days == 7
+    await hass.async_block_till_done()
+    assert hass.states.get(BATHROOM).attributes["away_mode"] == "on"
+    with pytest.raises(vol.Invalid):
+        await hass.services.async_call(
+            DOMAIN,
+            "turn_away_mode_on",
+            {ATTR_ENTITY_ID: BATHROOM, "duration_days": 0},
+            blocking=True,
+        )
+
+
+@pytest.mark.parametrize(
+    ("target", "key"),
+    [
+        ({ATTR_ENTITY_ID: "sensor.bathroom_heater_heater_mode"}, "not_oso_water_heater"),
+        ({ATTR_ENTITY_ID: "water_heater.nowhere"}, "not_oso_water_heater"),
+        ({"area_id": "nowhere"}, "no_target"),
+    ],
+)
+async def test_bad_targets(
+    hass: HomeAssistant, init_integration: MockConfigEntry, target: dict, key: str
+) -> None:
+    with pytest.raises(ServiceValidationError) as err:
+        await hass.services.async_call(
+            DOMAIN, "turn_on", {**target, "until_temp_limit": False}, blocking=True
+        )
+    assert err.value.translation_key == key
+
+
+async def test_target_not_loaded_or_gone(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    coordinator = init_integration.runtime_data.coordinator
+    coordinator.data.pop(S200)
+    with pytest.raises(ServiceValidationError) as err:
+        await hass.services.async_call(
+            DOMAIN, "turn_on", {ATTR_ENTITY_ID: BATHROOM, "until_temp_limit": False}, blocking=True
+        )
+    assert err.value.translation_key == "device_not_found"
+    await hass.config_entries.async_unload(init_integration.entry_id)
+    with pytest.raises(ServiceValidationError) as err:
+        await hass.services.async_call(
+            DOMAIN, "turn_on", {ATTR_ENTITY_ID: BASEMENT, "until_temp_limit": False}, blocking=True
+        )
+    assert err.value.translation_key == "entry_not_loaded"
