@@ -126,6 +126,7 @@ SENSORS: tuple[OSOEnergySensorEntityDescription, ...] = (
     ),
     OSOEnergySensorEntityDescription(
         key="volume",
+        translation_key="volume",
         device_class=SensorDeviceClass.VOLUME_STORAGE,
         native_unit_of_measurement=UnitOfVolume.LITERS,
         entity_category=EntityCategory.DIAGNOSTIC,

@@ -1,0 +1,65 @@
+"""OSO Energy in a real Home Assistant against the simulator: set a target temperature."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from .conftest import HassEnv, HassError
+
+DOMAIN = "osoenergy"
+S200 = "oso-s200-0001"
+
+
+def _entity(hass_env: HassEnv, entity_id: str) -> str:
+    assert entity_id in hass_env.integration_entities(DOMAIN)
+    return entity_id
+
+
+def _heater(hass_env: HassEnv) -> dict[str, Any]:
+    heaters = hass_env.sim("GET", "/_sim/osoenergy/heaters")
+    return next(heater for heater in heaters if heater["deviceId"] == S200)
+
+
+def _attributes(hass_env: HassEnv, entity_id: str) -> dict[str, Any]:
+    return dict(hass_env.states().get(entity_id, {}).get("attributes", {}))
+
+
+def test_osoenergy_end_to_end(hass_env: HassEnv) -> None:
+    steps = hass_env.dev_steps(DOMAIN)
+    result = hass_env.add_entry(DOMAIN, steps, advanced=True)
+    assert result["type"] in ("create_entry", "abort"), result
+    entry = hass_env.wait_for(
+        lambda: next((e for e in hass_env.entries(DOMAIN) if e["state"] == "loaded"), None),
+        timeout=60,
+    )
+    heater = hass_env.wait_for(lambda: _entity(hass_env, "water_heater.bathroom_heater"))
+    assert _attributes(hass_env, heater)["min_temp"] == 10
+
+    # Set a target temperature: the heater's profile follows, and so does the entity.
+    hass_env.call_service(
+        "water_heater", "set_temperature", {"entity_id": heater, "temperature": 55}
+    )
+    device = _heater(hass_env)
+    assert device["profile"] == [55] * 24
+    assert device["control"]["targetTemperature"] == 55
+    hass_env.wait_for(lambda: _attributes(hass_env, heater).get("temperature") == 55)
+
+    # Out of the heater's range: refused, nothing changes.
+    with pytest.raises(HassError):
+        hass_env.call_service(
+            "water_heater", "set_temperature", {"entity_id": heater, "temperature": 90}
+        )
+    assert _heater(hass_env)["profile"] == [55] * 24
+
+    # The profile comes back indexed by local hour.
+    response = hass_env.call_service(
+        DOMAIN, "get_profile", {"entity_id": heater}, return_response=True
+    )
+    assert response["service_response"][heater]["profile"] == [55.0] * 24
+
+    # Diagnostics do not leak the key.
+    diagnostics = hass_env.api("GET", f"/api/diagnostics/config_entry/{entry['entry_id']}")
+    assert steps[0]["api_key"] not in str(diagnostics)
+    assert not [p for p in hass_env.log_problems() if DOMAIN in p]
