@@ -91,8 +91,6 @@ async def async_migrate_entry(hass: HomeAssistant, entry: GoeConfigEntry) -> boo
     """Take over entries of the old 0.6.0 integration (version 1)."""
     if entry.version > 2:
         return False
-    if entry.version == 2:
-        return True
     old: dict[str, Any] = {**entry.data, **entry.options}
     host = str(old.get("host", "")).strip()
     match = _CLOUD_HOST.match(host)
