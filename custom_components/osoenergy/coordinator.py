@@ -51,6 +51,9 @@ class OSOEnergyCoordinator(DataUpdateCoordinator[dict[str, OSOEnergyDevice]]):
             update_interval=SCAN_INTERVAL,
         )
         self.client = client
+        # Heaters missing from the last answer: removed only when missing twice in a row, so
+        # that one odd (e.g. empty) answer of the cloud does not delete devices.
+        self._missing: set[str] = set()
 
     async def _async_update_data(self) -> dict[str, OSOEnergyDevice]:
         """Fetch every heater; map client errors to what the coordinator understands."""
@@ -77,13 +80,13 @@ class OSOEnergyCoordinator(DataUpdateCoordinator[dict[str, OSOEnergyDevice]]):
             ) from err
         self.update_interval = SCAN_INTERVAL
         if self.data is not None:
-            self._remove_stale_devices(set(self.data) - set(devices))
+            missing = (set(self.data) | self._missing) - set(devices)
+            self._remove_stale_devices(missing & self._missing)
+            self._missing = missing - self._missing
         return devices
 
     def _remove_stale_devices(self, removed: set[str]) -> None:
         """Detach the devices of heaters that left the account from this entry."""
-        if not removed:
-            return
         registry = dr.async_get(self.hass)
         for device_id in removed:
             device = registry.async_get_device(identifiers={(DOMAIN, device_id)})

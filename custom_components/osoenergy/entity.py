@@ -35,6 +35,7 @@ class OSOEnergyEntity(CoordinatorEntity[OSOEnergyCoordinator]):
         else:
             self._attr_unique_id = device_id
         device = coordinator.data[device_id]
+        self._last_device = device
         self._attr_device_info = DeviceInfo(
             identifiers={(DOMAIN, device_id)},
             manufacturer=MANUFACTURER,
@@ -44,8 +45,12 @@ class OSOEnergyEntity(CoordinatorEntity[OSOEnergyCoordinator]):
 
     @property
     def device(self) -> OSOEnergyDevice:
-        """Return the latest state of the heater."""
-        return self.coordinator.data[self.device_id]
+        """Return the latest state of the heater (the last known one while it is missing)."""
+        device = self.coordinator.data.get(self.device_id)
+        if device is None:
+            return self._last_device
+        self._last_device = device
+        return device
 
     @property
     def available(self) -> bool:

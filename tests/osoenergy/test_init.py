@@ -244,7 +244,12 @@ async def test_heaters_added_and_removed_without_reload(
     assert new_device.model == "SAGA S300"
     assert new_device.manufacturer == "OSO Energy"
 
+    # A heater missing once is unavailable; missing twice in a row, it is removed.
     del oso.heaters[S200]
+    await _poll(hass, freezer)
+    assert hass.states.get("water_heater.bathroom_heater").state == STATE_UNAVAILABLE
+    assert hass.states.get("sensor.bathroom_heater_heater_mode").state == STATE_UNAVAILABLE
+    assert device_registry.async_get_device(identifiers={(DOMAIN, S200)}) is not None
     await _poll(hass, freezer)
     assert device_registry.async_get_device(identifiers={(DOMAIN, S200)}) is None
     assert entity_registry.async_get("water_heater.bathroom_heater") is None
@@ -281,3 +286,22 @@ async def test_remove_stale_device(
         )
         response = await client.receive_json()
         assert response["success"] is success
+
+
+async def test_one_empty_answer_removes_nothing(
+    hass: HomeAssistant,
+    oso: OSOEnergyVendor,
+    freezer: FrozenDateTimeFactory,
+    init_integration: MockConfigEntry,
+    device_registry: dr.DeviceRegistry,
+) -> None:
+    """An odd empty device list makes entities unavailable, but does not delete devices."""
+    heaters = dict(oso.heaters)
+    oso.heaters.clear()
+    await _poll(hass, freezer)
+    assert hass.states.get("water_heater.basement_heater").state == STATE_UNAVAILABLE
+    oso.heaters.update(heaters)
+    await _poll(hass, freezer)
+    await _poll(hass, freezer)
+    assert device_registry.async_get_device(identifiers={(DOMAIN, S200)}) is not None
+    assert hass.states.get("water_heater.basement_heater").state != STATE_UNAVAILABLE
