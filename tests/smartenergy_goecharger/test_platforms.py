@@ -226,7 +226,9 @@ async def test_unknown_codes_and_missing_keys(
 ) -> None:
     charger = vendor(simulator).chargers[SERIAL]
     charger.err = 99
-    charger.extra.update({"car": 42, "modelStatus": 250, "nrg": None, "amp": None, "tma": None})
+    charger.extra.update(
+        {"car": 42, "modelStatus": 250, "nrg": None, "amp": None, "tma": None, "alw": None}
+    )
     await _refresh(hass, freezer)
     assert hass.states.get("sensor.garage_error").state == STATE_UNKNOWN
     assert hass.states.get("sensor.garage_car_charging_status").state == STATE_UNKNOWN
@@ -235,3 +237,4 @@ async def test_unknown_codes_and_missing_keys(
     assert hass.states.get("sensor.garage_temperature").state == STATE_UNKNOWN
     assert hass.states.get("binary_sensor.garage_car_connected").state == STATE_UNKNOWN
     assert hass.states.get(NUMBER).state == STATE_UNAVAILABLE
+    assert hass.states.get("sensor.garage_car_charging_allowed").state == STATE_UNKNOWN
