@@ -332,9 +332,11 @@ class Instance:
         """Return the simulator's base URL."""
         return f"http://127.0.0.1:{self.sim_port}"
 
-    def start(self, *, log_file: Path | None = None, frozen: bool = False) -> None:
+    def start(
+        self, *, log_file: Path | None = None, frozen: bool = False, sim_start: str | None = None
+    ) -> None:
         """Start both processes, wait for HA and log in (onboarding on the first start)."""
-        self.sim = start_simulator(self.sim_port, frozen=frozen)
+        self.sim = start_simulator(self.sim_port, frozen=frozen, start=sim_start)
         self.hass = start_hass(self.config_dir, log_file)
         wait_for(
             lambda: _answers_hass(self.client, self.hass),
