@@ -12,9 +12,14 @@ DOMAIN = "osoenergy"
 S200 = "oso-s200-0001"
 
 
-def _entity(hass_env: HassEnv, entity_id: str) -> str:
-    assert entity_id in hass_env.integration_entities(DOMAIN)
-    return entity_id
+def _entity(hass_env: HassEnv, entity_id: str) -> str | None:
+    return entity_id if entity_id in hass_env.integration_entities(DOMAIN) else None
+
+
+def _refreshed(hass_env: HassEnv, entity_id: str, predicate: Any) -> Any:
+    """Ask for a refresh (coalesced by the coordinator), then check."""
+    hass_env.call_service("homeassistant", "update_entity", {"entity_id": entity_id})
+    return predicate()
 
 
 def _heater(hass_env: HassEnv) -> dict[str, Any]:
@@ -58,6 +63,29 @@ def test_osoenergy_end_to_end(hass_env: HassEnv) -> None:
         DOMAIN, "get_profile", {"entity_id": heater}, return_response=True
     )
     assert response["service_response"][heater]["profile"] == [55.0] * 24
+
+    # A heater added to the account appears without a reload; removed, it goes away.
+    hass_env.sim(
+        "POST",
+        "/_sim/osoenergy/heaters",
+        {"deviceId": "oso-e2e", "deviceName": "E2E heater", "deviceType": "SAGA S300"},
+    )
+    try:
+        hass_env.wait_for(
+            lambda: _refreshed(
+                hass_env, heater, lambda: _entity(hass_env, "water_heater.e2e_heater")
+            ),
+            timeout=60,
+        )
+    finally:
+        hass_env.sim("DELETE", "/_sim/osoenergy/heaters/oso-e2e")
+    hass_env.wait_for(
+        lambda: _refreshed(
+            hass_env, heater, lambda: not _entity(hass_env, "water_heater.e2e_heater")
+        ),
+        timeout=90,
+    )
+    assert any(e["state"] == "loaded" for e in hass_env.entries(DOMAIN))
 
     # Diagnostics do not leak the key.
     diagnostics = hass_env.api("GET", f"/api/diagnostics/config_entry/{entry['entry_id']}")
