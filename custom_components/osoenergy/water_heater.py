@@ -67,6 +67,8 @@ class OSOEnergyWaterHeater(OSOEnergyEntity, WaterHeaterEntity):
 
     _attr_name = None
     _attr_temperature_unit = UnitOfTemperature.CELSIUS
+    # The profile holds whole degrees.
+    _attr_target_temperature_step = 1
     _attr_supported_features = (
         WaterHeaterEntityFeature.TARGET_TEMPERATURE
         | WaterHeaterEntityFeature.ON_OFF
