@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Generator
 from datetime import UTC, datetime
+from pathlib import Path
 from unittest.mock import patch
 
 import pytest
@@ -16,6 +17,18 @@ import pytest
 from simulator import SimClock, Simulator
 
 SIM_START = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """Add --run-bench: benchmarks only run from scripts/bench."""
+    parser.addoption("--run-bench", action="store_true", help="run tests/bench")
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """Leave tests/bench out unless --run-bench is given."""
+    if collection_path.name == "bench" and not config.getoption("--run-bench"):
+        return True
+    return None
 
 
 @pytest.fixture
