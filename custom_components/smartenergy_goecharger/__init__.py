@@ -7,7 +7,11 @@ from typing import Any
 
 from homeassistant.const import CONF_NAME, Platform
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers import config_validation as cv, entity_registry as er
+from homeassistant.helpers import (
+    config_validation as cv,
+    entity_registry as er,
+    issue_registry as ir,
+)
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.typing import ConfigType
 
@@ -19,11 +23,12 @@ from .const import (
     CONF_URL,
     DEFAULT_SCAN_INTERVAL,
     DOMAIN,
+    ISSUE_UNREACHABLE,
     LOGGER,
     MAX_SCAN_INTERVAL,
     MIN_SCAN_INTERVAL,
 )
-from .coordinator import GoeConfigEntry, GoeCoordinator, GoeRuntimeData
+from .coordinator import UNREACHABLE_SINCE, GoeConfigEntry, GoeCoordinator, GoeRuntimeData
 from .services import async_setup_services
 
 PLATFORMS = [
@@ -66,6 +71,12 @@ async def async_setup_entry(hass: HomeAssistant, entry: GoeConfigEntry) -> bool:
 async def async_unload_entry(hass: HomeAssistant, entry: GoeConfigEntry) -> bool:
     """Unload a charger."""
     return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+
+
+async def async_remove_entry(hass: HomeAssistant, entry: GoeConfigEntry) -> None:
+    """Forget the outage and the repair issue of a removed charger."""
+    hass.data.get(UNREACHABLE_SINCE, {}).pop(entry.entry_id, None)
+    ir.async_delete_issue(hass, DOMAIN, f"{ISSUE_UNREACHABLE}_{entry.entry_id}")
 
 
 async def _async_update_listener(hass: HomeAssistant, entry: GoeConfigEntry) -> None:

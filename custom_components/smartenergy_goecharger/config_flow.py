@@ -150,7 +150,10 @@ class GoeChargerConfigFlow(ConfigFlow, domain=DOMAIN):
         entry = self._get_reconfigure_entry()
         errors: dict[str, str] = {}
         if user_input is not None:
-            data = {CONF_NAME: entry.data.get(CONF_NAME, entry.title), **self._clean(user_input)}
+            data = {CONF_NAME: entry.data.get(CONF_NAME, entry.title)}
+            if CONF_URL not in user_input and CONF_URL in entry.data:
+                data[CONF_URL] = entry.data[CONF_URL]  # no URL field outside advanced mode
+            data.update(self._clean(user_input))
             if await self._async_validate(data, errors):
                 await self.async_set_unique_id(data[CONF_SERIAL])
                 self._abort_if_unique_id_mismatch(reason="wrong_charger")

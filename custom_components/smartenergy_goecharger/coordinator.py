@@ -11,6 +11,7 @@ from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
+from homeassistant.util.hass_dict import HassKey
 
 from .api import (
     GoeAuthError,
@@ -29,6 +30,8 @@ from .const import (
     LOGGER,
     UNREACHABLE_ISSUE_AFTER,
 )
+
+UNREACHABLE_SINCE: HassKey[dict[str, datetime]] = HassKey(f"{DOMAIN}_unreachable_since")
 
 
 @dataclass
@@ -63,7 +66,6 @@ class GoeCoordinator(DataUpdateCoordinator[GoeStatus]):
             always_update=False,
         )
         self.client = client
-        self.unreachable_since: datetime | None = None
 
     @property
     def issue_id(self) -> str:
@@ -100,17 +102,20 @@ class GoeCoordinator(DataUpdateCoordinator[GoeStatus]):
                 translation_placeholders={"error": str(err)},
             ) from err
         self.update_interval = self.interval
-        if self.unreachable_since is not None:
-            self.unreachable_since = None
+        if self.hass.data.get(UNREACHABLE_SINCE, {}).pop(self.config_entry.entry_id, None):
             ir.async_delete_issue(self.hass, DOMAIN, self.issue_id)
         return status
 
     def _unreachable(self) -> None:
-        """Raise a repair issue once the charger has been unreachable for a while."""
+        """Raise a repair issue once the charger has been unreachable for a while.
+
+        The start of the outage is kept across setup retries (a new coordinator each time),
+        so a charger whose cloud API is disabled gets the issue even if it never loaded.
+        """
         now = dt_util.utcnow()
-        if self.unreachable_since is None:
-            self.unreachable_since = now
-        if now - self.unreachable_since >= UNREACHABLE_ISSUE_AFTER:
+        outages = self.hass.data.setdefault(UNREACHABLE_SINCE, {})
+        since = outages.setdefault(self.config_entry.entry_id, now)
+        if now - since >= UNREACHABLE_ISSUE_AFTER:
             ir.async_create_issue(
                 self.hass,
                 DOMAIN,

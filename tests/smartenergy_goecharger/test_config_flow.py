@@ -236,3 +236,16 @@ async def test_options(hass: HomeAssistant, config_entry: MockConfigEntry) -> No
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert config_entry.options == {CONF_SCAN_INTERVAL: 60}
+
+
+async def test_reconfigure_keeps_url_outside_advanced_mode(
+    hass: HomeAssistant, simulator: Simulator, config_entry: MockConfigEntry
+) -> None:
+    config_entry.add_to_hass(hass)
+    result = await config_entry.start_reconfigure_flow(hass, show_advanced_options=False)
+    assert CONF_URL not in result["data_schema"].schema
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_SERIAL: SERIAL, CONF_API_TOKEN: TOKEN}
+    )
+    assert result["reason"] == "reconfigure_successful"
+    assert config_entry.data[CONF_URL] == _url(simulator)

@@ -243,3 +243,43 @@ async def test_migrate_from_future_version_fails(hass: HomeAssistant) -> None:
     entry.add_to_hass(hass)
     await hass.config_entries.async_setup(entry.entry_id)
     assert entry.state is ConfigEntryState.MIGRATION_ERROR
+
+
+async def test_cloud_api_disabled_from_start_raises_issue(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+    issue_registry: ir.IssueRegistry,
+) -> None:
+    """The outage is tracked across setup retries, so the repair issue appears."""
+    charger = vendor(simulator).chargers[SERIAL]
+    charger.cloud_api = False
+    config_entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(config_entry.entry_id)
+    assert config_entry.state is ConfigEntryState.SETUP_RETRY
+    issue_id = f"charger_unreachable_{config_entry.entry_id}"
+    for _ in range(40):  # setup retries back off up to 80 s; 40 x 60 s covers 30 min
+        await _tick(hass, freezer, 60)
+    assert config_entry.state is ConfigEntryState.SETUP_RETRY
+    assert issue_registry.async_get_issue(DOMAIN, issue_id) is not None
+    charger.cloud_api = True
+    await _tick(hass, freezer, 90)
+    assert config_entry.state is ConfigEntryState.LOADED
+    assert issue_registry.async_get_issue(DOMAIN, issue_id) is None
+
+
+async def test_remove_entry_deletes_issue(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+    issue_registry: ir.IssueRegistry,
+) -> None:
+    vendor(simulator).chargers[SERIAL].offline = True
+    await _tick(hass, freezer)
+    await _tick(hass, freezer, 31 * 60)
+    assert issue_registry.issues
+    await hass.config_entries.async_remove(loaded_entry.entry_id)
+    await hass.async_block_till_done()
+    assert not issue_registry.issues
