@@ -118,6 +118,60 @@ class HassEnv:
         """Call the simulator (``path`` like ``/_sim/requests``)."""
         return http(method, f"{self.sim_url}{path}", json)
 
+    def fault(self, vendor: str, path: str = "*", **kwargs: Any) -> int:
+        """Inject a simulator fault (see simulator.core.Fault); return its id."""
+        fault: dict[str, Any] = self.sim(
+            "POST", "/_sim/faults", {"vendor": vendor, "path": path, **kwargs}
+        )
+        return int(fault["id"])
+
+    def clear_faults(self, vendor: str | None = None) -> None:
+        """Clear the simulator's faults (of one vendor)."""
+        self.sim("DELETE", "/_sim/faults" + (f"?vendor={vendor}" if vendor else ""))
+
+    def requests(self, vendor: str) -> dict[str, int]:
+        """Return the simulator's request counts of a vendor by endpoint (plus "total")."""
+        data = self.sim("GET", "/_sim/requests?recent=0")["by_vendor"].get(vendor)
+        if data is None:
+            return {"total": 0}
+        return {**data["endpoints"], "total": data["total"]}
+
+    def refresh(self, *entity_ids: str) -> None:
+        """Ask HA to refresh entities now (their coordinator polls, debounced by HA)."""
+        self.call_service("homeassistant", "update_entity", {"entity_id": list(entity_ids)})
+
+    def state(self, entity_id: str) -> str | None:
+        """Return one entity's state."""
+        try:
+            return str(self.api("GET", f"/api/states/{entity_id}")["state"])
+        except HassError as err:
+            if err.status == 404:
+                return None
+            raise
+
+    def flows_in_progress(self, domain: str, source: str | None = None) -> list[dict[str, Any]]:
+        """Return the config flows in progress of a domain (e.g. source="reauth")."""
+        flows: list[dict[str, Any]] = self.api("GET", "/api/config/config_entries/flow")
+        return [
+            f
+            for f in flows
+            if f["handler"] == domain and (source is None or f["context"].get("source") == source)
+        ]
+
+    def diagnostics(self, entry_id: str) -> Any:
+        """Download an entry's diagnostics as the UI does."""
+        return self.api("GET", f"/api/diagnostics/config_entry/{entry_id}")
+
+    def set_options(self, entry_id: str, options: dict[str, Any]) -> dict[str, Any]:
+        """Run an entry's options flow with one form submission; return the result."""
+        flow: dict[str, Any] = self.api(
+            "POST", "/api/config/config_entries/options/flow", {"handler": entry_id}
+        )
+        result: dict[str, Any] = self.api(
+            "POST", f"/api/config/config_entries/options/flow/{flow['flow_id']}", options
+        )
+        return result
+
     @staticmethod
     def wait_for(predicate: Callable[[], Any], timeout: float = 30) -> Any:
         """Poll until ``predicate`` returns something truthy."""
