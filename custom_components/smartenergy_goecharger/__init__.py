@@ -7,6 +7,7 @@ from typing import Any
 
 from homeassistant.const import CONF_NAME, Platform
 from homeassistant.core import HomeAssistant, callback
+from homeassistant.exceptions import ConfigEntryError
 from homeassistant.helpers import (
     config_validation as cv,
     entity_registry as er,
@@ -23,12 +24,17 @@ from .const import (
     CONF_URL,
     DEFAULT_SCAN_INTERVAL,
     DOMAIN,
-    ISSUE_UNREACHABLE,
     LOGGER,
     MAX_SCAN_INTERVAL,
     MIN_SCAN_INTERVAL,
 )
-from .coordinator import UNREACHABLE_SINCE, GoeConfigEntry, GoeCoordinator, GoeRuntimeData
+from .coordinator import (
+    UNREACHABLE_SINCE,
+    GoeConfigEntry,
+    GoeCoordinator,
+    GoeRuntimeData,
+    unreachable_issue_id,
+)
 from .services import async_setup_services
 
 PLATFORMS = [
@@ -61,7 +67,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: GoeConfigEntry) -> bool:
     )
     coordinator = GoeCoordinator(hass, entry, client)
     await coordinator.async_config_entry_first_refresh()
-    _adopt_serial(hass, entry, coordinator)
+    _claim_serial(hass, entry, coordinator)
     entry.runtime_data = GoeRuntimeData(client, coordinator)
     entry.async_on_unload(entry.add_update_listener(_async_update_listener))
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
@@ -76,7 +82,7 @@ async def async_unload_entry(hass: HomeAssistant, entry: GoeConfigEntry) -> bool
 async def async_remove_entry(hass: HomeAssistant, entry: GoeConfigEntry) -> None:
     """Forget the outage and the repair issue of a removed charger."""
     hass.data.get(UNREACHABLE_SINCE, {}).pop(entry.entry_id, None)
-    ir.async_delete_issue(hass, DOMAIN, f"{ISSUE_UNREACHABLE}_{entry.entry_id}")
+    ir.async_delete_issue(hass, DOMAIN, unreachable_issue_id(entry.entry_id))
 
 
 async def _async_update_listener(hass: HomeAssistant, entry: GoeConfigEntry) -> None:
@@ -85,16 +91,25 @@ async def _async_update_listener(hass: HomeAssistant, entry: GoeConfigEntry) -> 
 
 
 @callback
-def _adopt_serial(hass: HomeAssistant, entry: GoeConfigEntry, coordinator: GoeCoordinator) -> None:
-    """Give a migrated entry without serial (local URL) the serial the charger reports."""
-    serial = coordinator.data.serial
-    if entry.unique_id or not serial:
+def _claim_serial(hass: HomeAssistant, entry: GoeConfigEntry, coordinator: GoeCoordinator) -> None:
+    """Give a migrated entry its serial as unique id; refuse a second entry of one charger.
+
+    The old integration allowed the same charger twice and stored no serial for local URLs.
+    """
+    if entry.unique_id:
         return
-    taken = hass.config_entries.async_entry_for_domain_unique_id(DOMAIN, serial)
+    serial = entry.data.get(CONF_SERIAL) or coordinator.data.serial
+    if not serial:
+        return
+    other = hass.config_entries.async_entry_for_domain_unique_id(DOMAIN, serial)
+    if other is not None:
+        raise ConfigEntryError(
+            translation_domain=DOMAIN,
+            translation_key="duplicate_charger",
+            translation_placeholders={"title": other.title},
+        )
     hass.config_entries.async_update_entry(
-        entry,
-        unique_id=None if taken else serial,
-        data={**entry.data, CONF_SERIAL: serial},
+        entry, unique_id=serial, data={**entry.data, CONF_SERIAL: serial}
     )
 
 

@@ -34,6 +34,11 @@ from .const import (
 UNREACHABLE_SINCE: HassKey[dict[str, datetime]] = HassKey(f"{DOMAIN}_unreachable_since")
 
 
+def unreachable_issue_id(entry_id: str) -> str:
+    """Return the id of the repair issue of an entry whose charger is unreachable."""
+    return f"{ISSUE_UNREACHABLE}_{entry_id}"
+
+
 @dataclass
 class GoeRuntimeData:
     """What a loaded entry keeps."""
@@ -70,7 +75,7 @@ class GoeCoordinator(DataUpdateCoordinator[GoeStatus]):
     @property
     def issue_id(self) -> str:
         """Return the id of this entry's repair issue."""
-        return f"{ISSUE_UNREACHABLE}_{self.config_entry.entry_id}"
+        return unreachable_issue_id(self.config_entry.entry_id)
 
     async def _async_update_data(self) -> GoeStatus:
         """Fetch the filtered status."""

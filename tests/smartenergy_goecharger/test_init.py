@@ -224,7 +224,7 @@ async def test_migrate_old_local_entry(hass: HomeAssistant, simulator: Simulator
 
 
 async def test_migrate_duplicate_old_entries(hass: HomeAssistant, simulator: Simulator) -> None:
-    """The old integration allowed duplicates: only the first gets the unique id."""
+    """The old integration allowed duplicates: the first takes the charger, the second fails."""
     url = f"{simulator.url('goecharger')}/{SERIAL}"
     entries = []
     for name in ("a", "b"):
@@ -235,7 +235,11 @@ async def test_migrate_duplicate_old_entries(hass: HomeAssistant, simulator: Sim
     assert await hass.config_entries.async_setup(entries[0].entry_id)
     await hass.async_block_till_done()
     assert [e.unique_id for e in entries] == [SERIAL, None]
-    assert all(e.state is ConfigEntryState.LOADED for e in entries)
+    assert entries[0].state is ConfigEntryState.LOADED
+    # the duplicate is refused with a clear reason instead of clashing entity ids
+    assert entries[1].state is ConfigEntryState.SETUP_ERROR
+    assert entries[1].reason is not None
+    assert entries[1].reason.startswith('This charger is already configured in the entry "a"')
 
 
 async def test_migrate_from_future_version_fails(hass: HomeAssistant) -> None:
@@ -283,3 +287,20 @@ async def test_remove_entry_deletes_issue(
     await hass.config_entries.async_remove(loaded_entry.entry_id)
     await hass.async_block_till_done()
     assert not issue_registry.issues
+
+
+async def test_migrate_local_entry_without_serial(
+    hass: HomeAssistant, simulator: Simulator, entity_registry: er.EntityRegistry
+) -> None:
+    """A local charger that reports no serial still loads, identified by the entry id."""
+    vendor(simulator).chargers[SERIAL].extra["sse"] = None
+    old = {CONF_NAME: "c", "host": f"{simulator.url('goecharger')}/{SERIAL}", CONF_API_TOKEN: TOKEN}
+    entry = MockConfigEntry(domain=DOMAIN, title="c", version=1, data=old, options=old)
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.LOADED
+    assert entry.unique_id is None
+    button = entity_registry.async_get("button.c_wallbox_control")
+    assert button is not None
+    assert button.unique_id == f"{entry.entry_id}_wallbox_control"
