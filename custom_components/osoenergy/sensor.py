@@ -130,6 +130,8 @@ SENSORS: tuple[OSOEnergySensorEntityDescription, ...] = (
         device_class=SensorDeviceClass.VOLUME_STORAGE,
         native_unit_of_measurement=UnitOfVolume.LITERS,
         entity_category=EntityCategory.DIAGNOSTIC,
+        # A constant of the model: rarely worth a history.
+        entity_registry_enabled_default=False,
         value_fn=lambda device: device.volume,
     ),
     OSOEnergySensorEntityDescription(

@@ -106,6 +106,9 @@ async def test_core_style_entry_loads(
     )
     # No tank sensors are reported, so none is created (as core).
     assert hass.states.get("sensor.test_device_temperature_top") is None
+    # The constant tank volume is disabled by default.
+    volume = entity_registry.async_get("sensor.test_device_volume")
+    assert volume.disabled_by is er.RegistryEntryDisabler.INTEGRATION
     await hass.config_entries.async_unload(entry.entry_id)
 
 
