@@ -2,7 +2,7 @@
 
 One aiohttp.web application serves every vendor under its own path prefix
 (``/<vendor>/...``) and a control API under ``/_sim/`` to drive the clock, inject
-faults and read request counters. See ``simulator/README.md``.
+faults and read request counters (README.md, "The simulator").
 """
 
 from .core import (

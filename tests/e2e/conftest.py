@@ -7,12 +7,14 @@ run config flows, read states, call actions and drive the simulator over HTTP.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Generator
 from pathlib import Path
 import re
 import sys
 from typing import Any
 
+import aiohttp
 import pytest
 import pytest_socket
 
@@ -114,6 +116,50 @@ class HassEnv:
         )
         return list(text) if isinstance(text, list) else []
 
+    def ws(self, message: dict[str, Any]) -> dict[str, Any]:
+        """Send one command over HA's websocket API (as the frontend does); return the result.
+
+        Unlike the REST API, the websocket API answers a ServiceValidationError or
+        HomeAssistantError with ``{"success": false, "error": {"code", "message", ...}}``
+        carrying the translated message, and logs no traceback.
+        """
+
+        async def run() -> dict[str, Any]:
+            url = self.client.url.replace("http", "ws", 1) + "/api/websocket"
+            async with aiohttp.ClientSession() as session, session.ws_connect(url) as ws:
+                await ws.receive_json()  # auth_required
+                await ws.send_json({"type": "auth", "access_token": self.client.token})
+                auth = await ws.receive_json()
+                if auth.get("type") != "auth_ok":
+                    msg = f"websocket auth failed: {auth}"
+                    raise HassError(401, msg)
+                await ws.send_json({"id": 1, **message})
+                while True:
+                    reply: dict[str, Any] = await ws.receive_json(timeout=60)
+                    if reply.get("id") == 1 and reply.get("type") == "result":
+                        return reply
+
+        return asyncio.run(run())
+
+    def ws_call_service(
+        self,
+        domain: str,
+        service: str,
+        data: dict[str, Any] | None = None,
+        *,
+        return_response: bool = False,
+    ) -> dict[str, Any]:
+        """Call an action over the websocket API; return the whole result message."""
+        return self.ws(
+            {
+                "type": "call_service",
+                "domain": domain,
+                "service": service,
+                "service_data": data or {},
+                "return_response": return_response,
+            }
+        )
+
     def sim(self, method: str, path: str, json: Any = None) -> Any:
         """Call the simulator (``path`` like ``/_sim/requests``)."""
         return http(method, f"{self.sim_url}{path}", json)
@@ -151,7 +197,7 @@ class HassEnv:
 
     def flows_in_progress(self, domain: str, source: str | None = None) -> list[dict[str, Any]]:
         """Return the config flows in progress of a domain (e.g. source="reauth")."""
-        flows: list[dict[str, Any]] = self.api("GET", "/api/config/config_entries/flow")
+        flows: list[dict[str, Any]] = self.ws({"type": "config_entries/flow/progress"})["result"]
         return [
             f
             for f in flows

@@ -79,7 +79,7 @@ def test_manual_install_zip(dist: Path, integration: Path) -> None:
 def test_install_copies_into_a_config_dir(tmp_path: Path) -> None:
     config = tmp_path / "config"
     config.mkdir()
-    stale = config / "custom_components" / "ohme" / "stale.py"
+    stale = config / "custom_components" / INTEGRATIONS[0].name / "stale.py"
     stale.parent.mkdir(parents=True)
     stale.write_text("old")
     result = subprocess.run(
