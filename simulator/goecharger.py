@@ -270,6 +270,29 @@ class GoeChargerVendor(Vendor):
         for charger in self.chargers.values():
             charger.evolve(end - start)
 
+    def add_chargers(self, count: int) -> list[str]:
+        """Add ``count`` charging 22 kW wallboxes (serials from 100000 up); return their serials."""
+        added: list[str] = []
+        number = 100000
+        while len(added) < count:
+            serial = str(number)
+            number += 1
+            if serial in self.chargers:
+                continue
+            self.chargers[serial] = Charger(
+                serial=serial,
+                token=f"sim-goe-{serial}",
+                name=f"Charger {serial}",
+                variant=22,
+                plugged=True,
+                need_wh=40000.0,
+                amp=16,
+                acs=0,
+                trx=None,
+            )
+            added.append(serial)
+        return added
+
     def dev_entries(self, base_url: str) -> list[DevEntry]:
         """Add the charging wallbox to the dev instance."""
         charger = self.chargers["051215"]
@@ -295,9 +318,11 @@ class GoeChargerVendor(Vendor):
         ]
 
     def control_routes(self) -> list[web.RouteDef]:
-        """Return the switches: offline, cloud API, car plug, error code."""
+        """Return the switches: chargers, token, offline, cloud API, car plug, error code."""
         return [
             web.get("/chargers", self._list),
+            web.post("/chargers", self._add),
+            web.post("/{serial}/token", self._token),
             web.post("/{serial}/offline", self._offline),
             web.post("/{serial}/cloud_api", self._cloud_api),
             web.post("/{serial}/car", self._car),
@@ -398,6 +423,27 @@ class GoeChargerVendor(Vendor):
                 text='{"error": "a JSON object is expected"}', content_type="application/json"
             )
         return data
+
+    async def _add(self, request: web.Request) -> web.Response:
+        data = await self._body(request)
+        count = data.get("count", 1)
+        if not isinstance(count, int) or isinstance(count, bool) or not 1 <= count <= 1000:
+            raise web.HTTPBadRequest(
+                text='{"error": "count must be 1..1000"}', content_type="application/json"
+            )
+        return web.json_response({"added": self.add_chargers(count)})
+
+    async def _token(self, request: web.Request) -> web.Response:
+        """Replace the API token, as generating a new one in the go-e app does (the old: 401)."""
+        charger = self._charger(request)
+        data = await self._body(request)
+        token = data.get("token")
+        if not isinstance(token, str) or not token:
+            raise web.HTTPBadRequest(
+                text='{"error": "a token is expected"}', content_type="application/json"
+            )
+        charger.token = token
+        return web.json_response({"serial": charger.serial})
 
     async def _offline(self, request: web.Request) -> web.Response:
         charger = self._charger(request)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+import math
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
@@ -71,6 +72,8 @@ class GoeCoordinator(DataUpdateCoordinator[GoeStatus]):
             always_update=False,
         )
         self.client = client
+        # Until then the cloud asked us not to call (HTTP 429 with Retry-After).
+        self.retry_at: datetime | None = None
 
     @property
     def issue_id(self) -> str:
@@ -79,6 +82,14 @@ class GoeCoordinator(DataUpdateCoordinator[GoeStatus]):
 
     async def _async_update_data(self) -> GoeStatus:
         """Fetch the filtered status."""
+        now = dt_util.utcnow()
+        if self.retry_at is not None and now < self.retry_at:
+            # A manual refresh or an action's read-back must not break the back-off either;
+            # the next poll stays right after Retry-After.
+            wait = math.ceil((self.retry_at - now).total_seconds()) + 1
+            self.update_interval = timedelta(seconds=wait)
+            raise UpdateFailed(translation_domain=DOMAIN, translation_key="rate_limited")
+        self.retry_at = None
         try:
             status = await self.client.async_get_status()
         except GoeAuthError as err:
@@ -97,8 +108,11 @@ class GoeCoordinator(DataUpdateCoordinator[GoeStatus]):
             ) from err
         except GoeRateLimitError as err:
             # Stretch the interval until Retry-After has passed, then poll normally again.
-            wait = timedelta(seconds=err.retry_after or self.interval.total_seconds() * 4)
-            self.update_interval = max(self.interval, wait)
+            # HA schedules a poll up to a second early (it truncates the loop time to whole
+            # seconds), so the stretched interval gets one second more than asked.
+            seconds = err.retry_after or self.interval.total_seconds() * 4
+            self.retry_at = dt_util.utcnow() + timedelta(seconds=seconds)
+            self.update_interval = max(self.interval, timedelta(seconds=math.ceil(seconds) + 1))
             raise UpdateFailed(translation_domain=DOMAIN, translation_key="rate_limited") from err
         except GoeError as err:
             raise UpdateFailed(

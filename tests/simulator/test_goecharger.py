@@ -224,6 +224,28 @@ async def test_control_routes(simulator: Simulator) -> None:
         assert response.status == 400
 
 
+async def test_add_chargers_and_rotate_token(simulator: Simulator) -> None:
+    status, body = await _control(simulator, "/chargers", {"count": 2})
+    assert (status, body) == (200, {"added": ["100000", "100001"]})
+    assert (await _control(simulator, "/chargers", {}))[1] == {"added": ["100002"]}
+    assert (await _control(simulator, "/chargers", {"count": 0}))[0] == 400
+    status, data, _ = await _get(
+        simulator,
+        "/100001/api/status",
+        {"filter": "car,sse"},
+        {"Authorization": "Bearer sim-goe-100001"},
+    )
+    assert (status, data) == (200, {"car": 2, "sse": "100001"})
+
+    assert (await _control(simulator, f"/{SERIAL}/token", {"token": "new"}))[0] == 200
+    assert (await _get(simulator, f"/{SERIAL}/api/status"))[0] == 401
+    ok = await _get(simulator, f"/{SERIAL}/api/status", headers={"Authorization": "Bearer new"})
+    assert ok[0] == 200
+    assert (await _control(simulator, f"/{SERIAL}/token", {"token": ""}))[0] == 400
+    simulator.reset()
+    assert set(_vendor(simulator).chargers) == {SERIAL, IDLE}
+
+
 async def test_reset_and_request_log(simulator: Simulator) -> None:
     await _get(simulator, f"/{SERIAL}/api/set", {"amp": "10"})
     assert simulator.log.count("goecharger", "GET /goecharger/{serial}/api/set") == 1

@@ -116,11 +116,18 @@ async def test_rate_limit_backs_off(
         "goecharger", "/*/api/status", status=429, headers={"Retry-After": "300"}, remaining=1
     )
     await _tick(hass, freezer)
-    assert coordinator.update_interval == timedelta(seconds=300)
+    # one second more: HA may schedule a poll up to a second early
+    assert coordinator.update_interval == timedelta(seconds=301)
+    assert hass.states.get(CAR_STATUS).state == STATE_UNAVAILABLE
     simulator.log.reset()
     await _tick(hass, freezer, 60)
     assert simulator.log.count("goecharger") == 0
-    await _tick(hass, freezer, 300)
+    # a manual refresh during the back-off does not call the cloud either
+    await coordinator.async_refresh()
+    assert simulator.log.count("goecharger") == 0
+    assert coordinator.update_interval == timedelta(seconds=241)
+    assert hass.states.get(CAR_STATUS).state == STATE_UNAVAILABLE
+    await _tick(hass, freezer, 250)
     assert simulator.log.count("goecharger") == 1
     assert coordinator.update_interval == timedelta(seconds=30)
     assert hass.states.get(CAR_STATUS).state == "charging"
