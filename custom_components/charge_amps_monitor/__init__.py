@@ -1,0 +1,60 @@
+"""The Charge Amps Monitor integration: Charge Amps EV chargers from the my.charge.space cloud."""
+
+from __future__ import annotations
+
+from homeassistant.const import CONF_EMAIL, CONF_PASSWORD, Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
+
+from .api import ChargeAmpsClient
+from .const import CONF_BASE_URL, CONF_HOST_NAME, DEFAULT_BASE_URL, DEFAULT_HOST_NAME, DOMAIN
+from .coordinator import (
+    ChargeAmpsConfigEntry,
+    ChargeAmpsCoordinator,
+    ChargeAmpsRuntimeData,
+    configured_interval,
+)
+
+PLATFORMS: list[Platform] = [Platform.BINARY_SENSOR, Platform.SENSOR]
+
+
+async def async_setup_entry(hass: HomeAssistant, entry: ChargeAmpsConfigEntry) -> bool:
+    """Log in, fetch the charge points and set up the platforms."""
+    client = ChargeAmpsClient(
+        async_get_clientsession(hass),
+        entry.data[CONF_EMAIL],
+        entry.data[CONF_PASSWORD],
+        base_url=entry.data.get(CONF_BASE_URL, DEFAULT_BASE_URL),
+        host_name=entry.data.get(CONF_HOST_NAME, DEFAULT_HOST_NAME),
+    )
+    coordinator = ChargeAmpsCoordinator(hass, entry, client)
+    await coordinator.async_config_entry_first_refresh()
+    entry.runtime_data = ChargeAmpsRuntimeData(client=client, coordinator=coordinator)
+    entry.async_on_unload(entry.add_update_listener(_async_entry_updated))
+    await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    return True
+
+
+async def _async_entry_updated(hass: HomeAssistant, entry: ChargeAmpsConfigEntry) -> None:
+    """Apply a new update interval at once, without reloading."""
+    coordinator = entry.runtime_data.coordinator
+    interval = configured_interval(entry)
+    if interval != coordinator.base_interval:
+        coordinator.set_base_interval(interval)
+        await coordinator.async_request_refresh()
+
+
+async def async_unload_entry(hass: HomeAssistant, entry: ChargeAmpsConfigEntry) -> bool:
+    """Unload the platforms."""
+    return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+
+
+async def async_remove_config_entry_device(
+    hass: HomeAssistant, entry: ChargeAmpsConfigEntry, device: dr.DeviceEntry
+) -> bool:
+    """Allow removing a device only when its charger is no longer on the account."""
+    data = entry.runtime_data.coordinator.data
+    return not any(
+        domain == DOMAIN and identifier in data for domain, identifier in device.identifiers
+    )

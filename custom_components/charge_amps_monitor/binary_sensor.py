@@ -1,0 +1,106 @@
+"""Binary sensors of the Charge Amps Monitor integration."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from homeassistant.components.binary_sensor import (
+    BinarySensorDeviceClass,
+    BinarySensorEntity,
+    BinarySensorEntityDescription,
+)
+from homeassistant.const import EntityCategory
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity import Entity
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .api import ChargePoint, ChargePointStatus, Connector
+from .coordinator import ChargeAmpsConfigEntry, ChargeAmpsCoordinator
+from .entity import ChargeAmpsConnectorEntity, ChargeAmpsEntity, async_add_entities_dynamically
+
+PARALLEL_UPDATES = 0
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChargerBinarySensorEntityDescription(BinarySensorEntityDescription):
+    """A binary sensor of a charge point."""
+
+    is_on_fn: Callable[[ChargePoint], bool | None]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ConnectorBinarySensorEntityDescription(BinarySensorEntityDescription):
+    """A binary sensor of a connector."""
+
+    is_on_fn: Callable[[Connector], bool | None]
+
+
+def _online(point: ChargePoint) -> bool | None:
+    if point.status is ChargePointStatus.UNKNOWN:
+        return None
+    return point.status is ChargePointStatus.ONLINE
+
+
+CHARGER_BINARY_SENSORS: tuple[ChargerBinarySensorEntityDescription, ...] = (
+    ChargerBinarySensorEntityDescription(
+        key="online",
+        translation_key="online",
+        device_class=BinarySensorDeviceClass.CONNECTIVITY,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        is_on_fn=_online,
+    ),
+)
+
+CONNECTOR_BINARY_SENSORS: tuple[ConnectorBinarySensorEntityDescription, ...] = (
+    ConnectorBinarySensorEntityDescription(
+        key="charging",
+        translation_key="charging",
+        device_class=BinarySensorDeviceClass.BATTERY_CHARGING,
+        is_on_fn=lambda connector: connector.is_charging,
+    ),
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: ChargeAmpsConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add the binary sensors of every charger and connector, now and as they appear."""
+
+    def _entities(
+        coordinator: ChargeAmpsCoordinator, point: ChargePoint, connector: Connector | None
+    ) -> Iterable[Entity]:
+        if connector is None:
+            return [ChargerBinarySensor(coordinator, point.id, d) for d in CHARGER_BINARY_SENSORS]
+        return [
+            ConnectorBinarySensor(coordinator, point.id, connector.connector_id, d)
+            for d in CONNECTOR_BINARY_SENSORS
+        ]
+
+    async_add_entities_dynamically(entry, async_add_entities, _entities)
+
+
+class ChargerBinarySensor(ChargeAmpsEntity, BinarySensorEntity):
+    """A binary sensor of a charge point."""
+
+    entity_description: ChargerBinarySensorEntityDescription
+
+    @property
+    def is_on(self) -> bool | None:
+        """Return the state from the latest poll."""
+        point = self.charge_point
+        return None if point is None else self.entity_description.is_on_fn(point)
+
+
+class ConnectorBinarySensor(ChargeAmpsConnectorEntity, BinarySensorEntity):
+    """A binary sensor of a connector."""
+
+    entity_description: ConnectorBinarySensorEntityDescription
+
+    @property
+    def is_on(self) -> bool | None:
+        """Return the state from the latest poll."""
+        connector = self.connector
+        return None if connector is None else self.entity_description.is_on_fn(connector)

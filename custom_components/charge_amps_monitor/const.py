@@ -1,0 +1,40 @@
+"""Constants of the Charge Amps Monitor integration."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+import logging
+from typing import Final
+
+from .api import DEFAULT_BASE_URL, DEFAULT_HOST_NAME
+
+DOMAIN: Final = "charge_amps_monitor"
+LOGGER = logging.getLogger(__package__)
+
+MANUFACTURER: Final = "Charge Amps"
+
+CONF_HOST_NAME: Final = "host_name"
+CONF_BASE_URL: Final = "base_url"
+CONF_UPDATE_INTERVAL: Final = "update_interval"
+
+DEFAULT_UPDATE_INTERVAL: Final = 60
+MIN_UPDATE_INTERVAL: Final = 10
+MAX_UPDATE_INTERVAL: Final = 3600
+
+# Back-off after failed polls: the interval doubles per consecutive failure up to this cap.
+MAX_BACKOFF: Final = timedelta(minutes=30)
+
+__all__ = [
+    "CONF_BASE_URL",
+    "CONF_HOST_NAME",
+    "CONF_UPDATE_INTERVAL",
+    "DEFAULT_BASE_URL",
+    "DEFAULT_HOST_NAME",
+    "DEFAULT_UPDATE_INTERVAL",
+    "DOMAIN",
+    "LOGGER",
+    "MANUFACTURER",
+    "MAX_BACKOFF",
+    "MAX_UPDATE_INTERVAL",
+    "MIN_UPDATE_INTERVAL",
+]

@@ -1,0 +1,125 @@
+"""Data update coordinator of the Charge Amps Monitor integration."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ConfigEntryAuthFailed
+from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
+
+from .api import (
+    ChargeAmpsAuthError,
+    ChargeAmpsClient,
+    ChargeAmpsConnectionError,
+    ChargeAmpsError,
+    ChargeAmpsRateLimitError,
+    ChargePoint,
+)
+from .const import CONF_UPDATE_INTERVAL, DEFAULT_UPDATE_INTERVAL, DOMAIN, LOGGER, MAX_BACKOFF
+
+type ChargeAmpsData = dict[str, ChargePoint]
+
+
+@dataclass
+class ChargeAmpsRuntimeData:
+    """What a loaded config entry keeps."""
+
+    client: ChargeAmpsClient
+    coordinator: ChargeAmpsCoordinator
+
+
+type ChargeAmpsConfigEntry = ConfigEntry[ChargeAmpsRuntimeData]
+
+
+def configured_interval(entry: ConfigEntry) -> timedelta:
+    """Return the update interval chosen for an entry."""
+    return timedelta(seconds=int(entry.options.get(CONF_UPDATE_INTERVAL, DEFAULT_UPDATE_INTERVAL)))
+
+
+class ChargeAmpsCoordinator(DataUpdateCoordinator[ChargeAmpsData]):
+    """Polls the owned charge points of the account: one request per interval."""
+
+    config_entry: ChargeAmpsConfigEntry
+
+    def __init__(
+        self, hass: HomeAssistant, entry: ChargeAmpsConfigEntry, client: ChargeAmpsClient
+    ) -> None:
+        """Set up polling at the configured interval."""
+        self.base_interval = configured_interval(entry)
+        super().__init__(
+            hass,
+            LOGGER,
+            config_entry=entry,
+            name=DOMAIN,
+            update_interval=self.base_interval,
+            always_update=False,
+        )
+        self.client = client
+        self.consecutive_failures = 0
+
+    def set_base_interval(self, interval: timedelta) -> None:
+        """Change the normal polling interval (a running back-off keeps its longer delay)."""
+        self.base_interval = interval
+        if self.consecutive_failures == 0:
+            self.update_interval = interval
+
+    def _back_off(self, retry_after: float | None) -> timedelta:
+        """Stretch the interval after a failure: doubled per failure, honouring Retry-After."""
+        self.consecutive_failures += 1
+        cap = max(MAX_BACKOFF, self.base_interval)
+        delay: timedelta = min(self.base_interval * (2**self.consecutive_failures), cap)
+        if retry_after is not None:
+            delay = max(delay, timedelta(seconds=retry_after))
+        self.update_interval = delay
+        return delay
+
+    async def _async_update_data(self) -> ChargeAmpsData:
+        """Fetch every charge point with one request."""
+        try:
+            points = await self.client.async_get_charge_points()
+        except ChargeAmpsAuthError as err:
+            raise ConfigEntryAuthFailed(
+                translation_domain=DOMAIN, translation_key="auth_failed"
+            ) from err
+        except ChargeAmpsRateLimitError as err:
+            delay = self._back_off(err.retry_after)
+            raise UpdateFailed(
+                translation_domain=DOMAIN,
+                translation_key="rate_limited",
+                translation_placeholders={"seconds": str(int(delay.total_seconds()))},
+            ) from err
+        except ChargeAmpsConnectionError as err:
+            self._back_off(None)
+            raise UpdateFailed(
+                translation_domain=DOMAIN,
+                translation_key="cannot_connect",
+                translation_placeholders={"error": str(err)},
+            ) from err
+        except ChargeAmpsError as err:
+            self._back_off(None)
+            raise UpdateFailed(
+                translation_domain=DOMAIN,
+                translation_key="api_error",
+                translation_placeholders={"error": str(err)},
+            ) from err
+        self.consecutive_failures = 0
+        self.update_interval = self.base_interval
+        data = {point.id: point for point in points}
+        if self.data is None or data.keys() != self.data.keys():
+            self._remove_stale_devices(data)
+        return data
+
+    def _remove_stale_devices(self, data: ChargeAmpsData) -> None:
+        """Remove the devices of chargers that are no longer on the account."""
+        registry = dr.async_get(self.hass)
+        for device in dr.async_entries_for_config_entry(registry, self.config_entry.entry_id):
+            ids = {ident for domain, ident in device.identifiers if domain == DOMAIN}
+            if ids and not ids & data.keys():
+                LOGGER.debug("Removing device %s: its charger left the account", device.name)
+                registry.async_update_device(
+                    device.id, remove_config_entry_id=self.config_entry.entry_id
+                )

@@ -1,0 +1,124 @@
+"""Base entities of the Charge Amps Monitor integration."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from homeassistant.helpers.device_registry import DeviceInfo
+from homeassistant.helpers.entity import Entity, EntityDescription
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.update_coordinator import CoordinatorEntity
+
+from .api import ChargePoint, ChargePointStatus, Connector
+from .const import DOMAIN, MANUFACTURER
+from .coordinator import ChargeAmpsConfigEntry, ChargeAmpsCoordinator
+
+
+class ChargeAmpsEntity(CoordinatorEntity[ChargeAmpsCoordinator]):
+    """An entity of one charge point; stays available while the charger is offline."""
+
+    _attr_has_entity_name = True
+
+    def __init__(
+        self,
+        coordinator: ChargeAmpsCoordinator,
+        charge_point_id: str,
+        description: EntityDescription,
+    ) -> None:
+        """Describe the entity and its charger device."""
+        super().__init__(coordinator)
+        self.entity_description = description
+        self._charge_point_id = charge_point_id
+        self._attr_unique_id = f"{charge_point_id}_{description.key}"
+        point = coordinator.data[charge_point_id]
+        self._attr_device_info = DeviceInfo(
+            identifiers={(DOMAIN, charge_point_id)},
+            manufacturer=MANUFACTURER,
+            model=point.product_name,
+            name=point.name or point.product_name or charge_point_id,
+            serial_number=point.serial_number,
+        )
+
+    @property
+    def charge_point(self) -> ChargePoint | None:
+        """Return the charge point, or None once it left the account."""
+        return self.coordinator.data.get(self._charge_point_id)
+
+    @property
+    def available(self) -> bool:
+        """Return True while the account lists the charge point."""
+        return super().available and self.charge_point is not None
+
+
+class ChargeAmpsConnectorEntity(ChargeAmpsEntity):
+    """An entity of one connector; unavailable while its charger is offline."""
+
+    def __init__(
+        self,
+        coordinator: ChargeAmpsCoordinator,
+        charge_point_id: str,
+        connector_id: int,
+        description: EntityDescription,
+    ) -> None:
+        """Describe the entity; the unique id does not depend on the number of connectors."""
+        super().__init__(coordinator, charge_point_id, description)
+        self._connector_id = connector_id
+        self._attr_unique_id = f"{charge_point_id}_c{connector_id}_{description.key}"
+        self._attr_translation_placeholders = {"connector": str(connector_id)}
+
+    @property
+    def connector(self) -> Connector | None:
+        """Return the connector, or None if the charger no longer reports it."""
+        point = self.charge_point
+        return point.connector(self._connector_id) if point is not None else None
+
+    @property
+    def available(self) -> bool:
+        """Return True while the connector is reported and its charger is not offline."""
+        point = self.charge_point
+        return (
+            super().available
+            and point is not None
+            and point.status is not ChargePointStatus.OFFLINE
+            and self.connector is not None
+        )
+
+
+type EntityFactory = Callable[
+    [ChargeAmpsCoordinator, ChargePoint, Connector | None], Iterable[Entity]
+]
+
+
+def async_add_entities_dynamically(
+    entry: ChargeAmpsConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+    factory: EntityFactory,
+) -> None:
+    """Add entities for every charger and connector now and whenever new ones appear.
+
+    ``factory`` is called with a connector of None for the charger-level entities.
+    """
+    coordinator = entry.runtime_data.coordinator
+    known: set[tuple[str, int | None]] = set()
+
+    def _add_new() -> None:
+        entities: list[Entity] = []
+        for point in coordinator.data.values():
+            keys: list[tuple[str, int | None]] = [(point.id, None)]
+            keys.extend((point.id, c.connector_id) for c in point.connectors)
+            for key in keys:
+                if key in known:
+                    continue
+                known.add(key)
+                connector = point.connector(key[1]) if key[1] is not None else None
+                entities.extend(factory(coordinator, point, connector))
+        # Forget chargers that left the account (their devices are removed), so they come
+        # back if they return.
+        known.intersection_update(
+            {k for k in known if k[0] in coordinator.data},
+        )
+        if entities:
+            async_add_entities(entities)
+
+    _add_new()
+    entry.async_on_unload(coordinator.async_add_listener(_add_new))

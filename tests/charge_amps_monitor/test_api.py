@@ -1,0 +1,366 @@
+"""Unit tests of the Charge Amps client (aioresponses, payloads shaped like the reference)."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from typing import Any
+
+import aiohttp
+from aioresponses import CallbackResult, aioresponses
+import pytest
+
+from custom_components.charge_amps_monitor.api import (
+    ChargeAmpsAuthError,
+    ChargeAmpsClient,
+    ChargeAmpsConnectionError,
+    ChargeAmpsRateLimitError,
+    ChargeAmpsResponseError,
+    ChargeAmpsServerError,
+    ChargePoint,
+    ChargePointStatus,
+    ConnectorStatus,
+    parse_charge_point_status,
+    parse_charge_points,
+    parse_connector_status,
+    token_lifetime,
+)
+
+BASE = "https://my.charge.space"
+LOGIN = f"{BASE}/api/auth/login"
+OWNED = re.compile(r"^https://my\.charge\.space/api/users/chargepoints/owned\?expand=ocppConfig$")
+
+
+def jwt(claims: dict[str, Any]) -> str:
+    def seg(data: dict[str, Any]) -> str:
+        return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
+
+    return f"{seg({'alg': 'HS256'})}.{seg(claims)}.c2ln"
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+OWNED_PAYLOAD = [
+    {
+        "id": "020100004457L",
+        "name": "Garage",
+        "serialNumber": "SN1",
+        "productName": "Halo",
+        "chargePointStatus": "Online",
+        "connectors": [
+            {
+                "connectorId": 1,
+                "isCharging": True,
+                "ocppStatus": "Charging",
+                "totalConsumptionKwh": "12.5",
+                "voltage1": 230.0,
+                "voltage2": "231.0",
+                "voltage3": 229.0,
+                "current1": 10.0,
+                "current2": 10.0,
+                "current3": "10",
+                "errorCode": "NoError",
+                "mode": "On",
+            },
+            {
+                "connectorId": 2,
+                "ocppStatus": "Available",
+                "totalConsumptionKwh": 0.0,
+                "voltage1": 230.0,
+                "current1": 0.0,
+            },
+        ],
+    }
+]
+
+
+@pytest.fixture
+async def session() -> Any:
+    async with aiohttp.ClientSession() as session:
+        yield session
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def client(session: aiohttp.ClientSession, clock: FakeClock) -> ChargeAmpsClient:
+    return ChargeAmpsClient(session, " owner@example.com ", "secret", clock=clock)
+
+
+def login_body(lifetime: int = 3600, iat: float = 1_000_000) -> dict[str, Any]:
+    return {"token": jwt({"iat": int(iat), "exp": int(iat) + lifetime}), "user": {"id": "u"}}
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (1, ChargePointStatus.ONLINE),
+        (2, ChargePointStatus.OFFLINE),
+        (3, ChargePointStatus.ERROR),
+        (0, ChargePointStatus.UNKNOWN),
+        (7, ChargePointStatus.UNKNOWN),
+        ("1", ChargePointStatus.ONLINE),
+        (" 2 ", ChargePointStatus.OFFLINE),
+        ("Online", ChargePointStatus.ONLINE),
+        ("OFFLINE", ChargePointStatus.OFFLINE),
+        ("error", ChargePointStatus.ERROR),
+        ("Rebooting", ChargePointStatus.UNKNOWN),
+        (None, ChargePointStatus.UNKNOWN),
+        (True, ChargePointStatus.UNKNOWN),
+        (1.0, ChargePointStatus.ONLINE),
+        (1.5, ChargePointStatus.UNKNOWN),
+        ([1], ChargePointStatus.UNKNOWN),
+    ],
+)
+def test_charge_point_status(raw: Any, expected: ChargePointStatus) -> None:
+    assert parse_charge_point_status(raw) is expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (1, ConnectorStatus.AVAILABLE),
+        (2, ConnectorStatus.PREPARING),
+        (3, ConnectorStatus.CHARGING),
+        (4, ConnectorStatus.SUSPENDED_EV),
+        (5, ConnectorStatus.SUSPENDED_EVSE),
+        (6, ConnectorStatus.FINISHING),
+        (7, ConnectorStatus.RESERVED),
+        (8, ConnectorStatus.UNAVAILABLE),
+        (9, ConnectorStatus.FAULTED),
+        (0, ConnectorStatus.UNKNOWN),
+        (10, ConnectorStatus.UNKNOWN),
+        ("3", ConnectorStatus.CHARGING),
+        ("Charging", ConnectorStatus.CHARGING),
+        ("SuspendedEV", ConnectorStatus.SUSPENDED_EV),
+        ("Suspended EV", ConnectorStatus.SUSPENDED_EV),
+        ("suspended_evse", ConnectorStatus.SUSPENDED_EVSE),
+        ("SUSPENDEDEVSE", ConnectorStatus.SUSPENDED_EVSE),
+        ("Faulted", ConnectorStatus.FAULTED),
+        ("Connected", ConnectorStatus.UNKNOWN),
+        ("", ConnectorStatus.UNKNOWN),
+        ("-1", ConnectorStatus.UNKNOWN),
+    ],
+)
+def test_connector_status(raw: Any, expected: ConnectorStatus) -> None:
+    assert parse_connector_status(raw) is expected
+
+
+def test_parse_owned_list() -> None:
+    points = parse_charge_points([*OWNED_PAYLOAD, "junk", {"name": "no id"}])
+    assert len(points) == 1
+    point = points[0]
+    assert point.id == "020100004457L"
+    assert point.status is ChargePointStatus.ONLINE
+    assert point.product_name == "Halo"
+    first, second = point.connectors
+    assert first.status is ConnectorStatus.CHARGING
+    assert first.is_charging is True
+    assert first.total_consumption_kwh == 12.5
+    assert first.voltages == (230.0, 231.0, 229.0)
+    assert first.currents == (10.0, 10.0, 10.0)
+    assert first.power_w == 6900.0
+    assert first.error_code == "NoError"
+    # Phases that are not reported stay unknown, not zero.
+    assert second.voltages == (230.0, None, None)
+    assert second.currents == (0.0, None, None)
+    assert second.power_w == 0.0
+    assert second.is_charging is False
+    assert point.connector(2) is second
+    assert point.connector(3) is None
+
+
+def test_parse_defensive_fields() -> None:
+    point = ChargePoint.from_json(
+        {
+            "id": 42,
+            "productType": "AURA",
+            "chargePointStatus": 1,
+            "connectors": [
+                {"ocppStatus": 3, "isCharging": "false", "power": "7400"},
+                {"ocppStatus": "3", "chargingPowerKw": 3.7, "isCharging": "yes"},
+                {"ocppStatus": 3, "voltage1": "n/a", "current1": {}, "isCharging": 1},
+                {"ocppStatus": "Charging", "isCharging": "maybe", "name": "  "},
+                "junk",
+            ],
+        }
+    )
+    assert point.id == "42"
+    assert point.product_name == "AURA"
+    assert point.name is None
+    c1, c2, c3, c4 = point.connectors
+    assert [c.connector_id for c in point.connectors] == [1, 2, 3, 4]
+    assert (c1.power_w, c1.is_charging) == (7400.0, False)
+    assert (c2.power_w, c2.is_charging) == (3700.0, True)
+    assert (c3.power_w, c3.voltages[0], c3.currents[0], c3.is_charging) == (None, None, None, True)
+    # No isCharging flag the client understands: the OCPP status decides.
+    assert c4.is_charging is True
+    assert c4.name is None
+    with pytest.raises(ChargeAmpsResponseError):
+        parse_charge_points({"not": "a list"})
+
+
+def test_token_lifetime() -> None:
+    now = 5_000.0
+    # iat/exp decide, whatever the local clock says (a skewed clock does not matter).
+    assert token_lifetime(jwt({"iat": 100, "exp": 1900}), None, now) == 1800
+    # exp without iat: relative to now.
+    assert token_lifetime(jwt({"exp": 6000}), None, now) == 1000
+    # exp in the past without iat, or no exp: expiresIn, then one hour.
+    assert token_lifetime(jwt({"exp": 10}), 900, now) == 900
+    assert token_lifetime(jwt({"sub": "x"}), "1200", now) == 1200
+    assert token_lifetime("opaque-token", None, now) == 3600
+    assert token_lifetime("a.%%%.c", None, now) == 3600
+    assert token_lifetime(jwt([1, 2]), 0, now) == 3600  # type: ignore[arg-type]
+
+
+async def test_login_request_shape(client: ChargeAmpsClient) -> None:
+    seen: dict[str, Any] = {}
+
+    def on_login(url: Any, **kwargs: Any) -> CallbackResult:
+        seen.update(kwargs)
+        return CallbackResult(payload=login_body())
+
+    with aioresponses() as mock:
+        mock.post(LOGIN, callback=on_login)
+        await client.async_login()
+    assert seen["json"] == {
+        "email": "owner@example.com",
+        "password": "secret",
+        "hostName": "my.charge.space",
+    }
+    headers = seen["headers"]
+    assert headers["Origin"] == "https://my.charge.space"
+    assert headers["Referer"] == "https://my.charge.space/userapp/login"
+    assert headers["User-Agent"] == "Mozilla/5.0"
+    assert headers["Accept"] == "*/*"
+    assert seen["timeout"].total == 20.0
+    assert client.login_count == 1
+    assert client.token_valid_until == 1_000_000 + 3600 - 300
+
+
+async def test_token_reused_until_expiry(client: ChargeAmpsClient, clock: FakeClock) -> None:
+    owned_calls: list[dict[str, Any]] = []
+
+    def on_owned(url: Any, **kwargs: Any) -> CallbackResult:
+        owned_calls.append(kwargs)
+        return CallbackResult(payload=OWNED_PAYLOAD)
+
+    with aioresponses() as mock:
+        mock.post(LOGIN, payload=login_body(iat=clock.now), repeat=True)
+        mock.post(OWNED, callback=on_owned, repeat=True)
+        for _ in range(55):  # 55 minutes of polling: one login
+            points = await client.async_get_charge_points()
+            clock.now += 60
+        assert client.login_count == 1
+        assert points[0].id == "020100004457L"
+        # 3300 s after the login the token is renewed before it expires.
+        await client.async_get_charge_points()
+        assert client.login_count == 2
+    assert owned_calls[0]["json"] == []
+    assert owned_calls[0]["headers"]["Authorization"].startswith("Bearer ")
+    assert owned_calls[0]["headers"]["Referer"] == "https://my.charge.space/userapp/dashboard"
+
+
+async def test_short_token_margin(client: ChargeAmpsClient, clock: FakeClock) -> None:
+    with aioresponses() as mock:
+        mock.post(LOGIN, payload=login_body(lifetime=600, iat=clock.now))
+        await client.async_login()
+    # The margin is at most a tenth of the lifetime.
+    assert client.token_valid_until == clock.now + 540
+
+
+async def test_relogin_once_on_401(client: ChargeAmpsClient) -> None:
+    with aioresponses() as mock:
+        mock.post(LOGIN, payload=login_body(), repeat=True)
+        mock.post(OWNED, status=401)
+        mock.post(OWNED, payload=OWNED_PAYLOAD)
+        points = await client.async_get_charge_points()
+    assert len(points) == 1
+    assert client.login_count == 2
+
+
+async def test_second_401_is_auth_error(client: ChargeAmpsClient) -> None:
+    with aioresponses() as mock:
+        mock.post(LOGIN, payload=login_body(), repeat=True)
+        mock.post(OWNED, status=401)
+        mock.post(OWNED, status=403)
+        with pytest.raises(ChargeAmpsAuthError):
+            await client.async_get_charge_points()
+    assert client.login_count == 2
+
+
+async def test_bad_credentials(client: ChargeAmpsClient) -> None:
+    with aioresponses() as mock:
+        mock.post(LOGIN, status=401, body="Invalid username or password")
+        with pytest.raises(ChargeAmpsAuthError):
+            await client.async_login()
+    assert client.token_valid_until is None
+
+
+async def test_login_without_token(client: ChargeAmpsClient) -> None:
+    with aioresponses() as mock:
+        mock.post(LOGIN, payload={"user": {}})
+        with pytest.raises(ChargeAmpsResponseError):
+            await client.async_login()
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error"),
+    [
+        ({"status": 500}, ChargeAmpsServerError),
+        ({"status": 503}, ChargeAmpsServerError),
+        ({"status": 404}, ChargeAmpsResponseError),
+        ({"body": '{"malformed": tru'}, ChargeAmpsResponseError),
+        ({"payload": {"not": "a list"}}, ChargeAmpsResponseError),
+        ({"exception": TimeoutError()}, ChargeAmpsConnectionError),
+        ({"exception": aiohttp.ClientConnectionError()}, ChargeAmpsConnectionError),
+    ],
+)
+async def test_owned_errors(
+    client: ChargeAmpsClient, kwargs: dict[str, Any], error: type[Exception]
+) -> None:
+    with aioresponses() as mock:
+        mock.post(LOGIN, payload=login_body())
+        mock.post(OWNED, **kwargs)
+        with pytest.raises(error):
+            await client.async_get_charge_points()
+
+
+@pytest.mark.parametrize(("header", "expected"), [("120", 120.0), ("soon", None), ("-5", None)])
+async def test_rate_limit(client: ChargeAmpsClient, header: str, expected: float | None) -> None:
+    with aioresponses() as mock:
+        mock.post(LOGIN, payload=login_body())
+        mock.post(OWNED, status=429, headers={"Retry-After": header})
+        with pytest.raises(ChargeAmpsRateLimitError) as err:
+            await client.async_get_charge_points()
+    assert err.value.retry_after == expected
+    assert err.value.status == 429
+
+
+async def test_base_url_and_host(session: aiohttp.ClientSession) -> None:
+    client = ChargeAmpsClient(
+        session, "a@b.c", "pw", base_url="http://127.0.0.1:9/chargeamps/", host_name=" example.org "
+    )
+    assert client.base_url == "http://127.0.0.1:9/chargeamps"
+    seen: dict[str, Any] = {}
+
+    def on_login(url: Any, **kwargs: Any) -> CallbackResult:
+        seen.update(kwargs)
+        return CallbackResult(payload=login_body())
+
+    with aioresponses() as mock:
+        mock.post("http://127.0.0.1:9/chargeamps/api/auth/login", callback=on_login)
+        await client.async_login()
+    assert seen["json"]["hostName"] == "example.org"
+    assert seen["headers"]["Origin"] == "https://example.org"

@@ -1,0 +1,376 @@
+"""Tests of setup, polling, back-off, reauth, options and dynamic devices."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
+from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.util import dt as dt_util
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
+
+from custom_components.charge_amps_monitor import async_remove_config_entry_device
+from custom_components.charge_amps_monitor.const import CONF_UPDATE_INTERVAL, DOMAIN
+from simulator import Simulator
+from simulator.chargeamps import AURA_ID, HALO_ID, ChargeAmpsVendor, make_aura
+
+OWNED = "POST /chargeamps/api/users/chargepoints/owned"
+LOGIN = "POST /chargeamps/api/auth/login"
+
+
+async def tick(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, simulator: Simulator, seconds: float
+) -> None:
+    """Let ``seconds`` pass for Home Assistant and the simulated cloud alike."""
+    freezer.tick(timedelta(seconds=seconds))
+    simulator.clock.advance(seconds)
+    # Timers are due within a second of the interval (the coordinator adds a random offset).
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=1))
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+
+def owned_count(simulator: Simulator) -> int:
+    return simulator.log.count("chargeamps", OWNED)
+
+
+async def test_setup_and_unload(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: Simulator
+) -> None:
+    entry = init_integration
+    assert entry.state is ConfigEntryState.LOADED
+    assert entry.runtime_data.coordinator.update_interval == timedelta(seconds=60)
+    assert owned_count(simulator) == 1
+    assert simulator.log.count("chargeamps", LOGIN) == 1
+    assert hass.states.get("sensor.garage_charger_status").state == "online"
+
+    devices = dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id)
+    halo = next(d for d in devices if (DOMAIN, HALO_ID) in d.identifiers)
+    assert (halo.manufacturer, halo.model, halo.name, halo.serial_number) == (
+        "Charge Amps",
+        "Halo",
+        "Garage",
+        HALO_ID,
+    )
+    assert len(devices) == 2
+
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    assert entry.state is ConfigEntryState.NOT_LOADED
+
+
+async def test_setup_auth_failed_starts_reauth(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry, vendor: ChargeAmpsVendor
+) -> None:
+    vendor.password = "changed"
+    mock_config_entry.add_to_hass(hass)
+    assert not await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    assert mock_config_entry.state is ConfigEntryState.SETUP_ERROR
+    flows = mock_config_entry.async_get_active_flows(hass, {SOURCE_REAUTH})
+    assert len(list(flows)) == 1
+
+
+@pytest.mark.parametrize("fault", [{"status": 503}, {"malformed": True}, {"status": 404}])
+async def test_setup_not_ready(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry, simulator: Simulator, fault: dict
+) -> None:
+    simulator.faults.inject("chargeamps", "/api/users/chargepoints/owned", **fault)
+    mock_config_entry.add_to_hass(hass)
+    assert not await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    assert mock_config_entry.state is ConfigEntryState.SETUP_RETRY
+
+
+async def test_cloud_failure_backs_off_and_heals(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    coordinator = init_integration.runtime_data.coordinator
+    fault = simulator.faults.inject("chargeamps", "/api/users/chargepoints/owned", status=502)
+    await tick(hass, freezer, simulator, 60)
+    assert owned_count(simulator) == 2
+    assert hass.states.get("sensor.garage_connector_1_power").state == STATE_UNAVAILABLE
+    assert hass.states.get("sensor.garage_charger_status").state == STATE_UNAVAILABLE
+    assert coordinator.update_interval == timedelta(seconds=120)
+
+    # Next try only after 120 s; a second failure doubles again.
+    await tick(hass, freezer, simulator, 60)
+    assert owned_count(simulator) == 2
+    await tick(hass, freezer, simulator, 60)
+    assert owned_count(simulator) == 3
+    assert coordinator.update_interval == timedelta(seconds=240)
+
+    # Timeouts count as failures too; the cap is 30 minutes.
+    coordinator.consecutive_failures = 10
+    simulator.faults.clear()
+    await tick(hass, freezer, simulator, 240)
+    assert owned_count(simulator) == 4
+    assert fault.hits == 2
+    # Healed: entities are back and the interval is normal again.
+    assert hass.states.get("sensor.garage_charger_status").state == "online"
+    assert coordinator.update_interval == timedelta(seconds=60)
+    assert coordinator.consecutive_failures == 0
+
+
+async def test_backoff_cap(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    coordinator = init_integration.runtime_data.coordinator
+    coordinator.consecutive_failures = 10
+    simulator.faults.inject("chargeamps", "/api/users/chargepoints/owned", status=500)
+    await tick(hass, freezer, simulator, 60)
+    assert coordinator.update_interval == timedelta(minutes=30)
+
+
+async def test_rate_limit_honours_retry_after(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    coordinator = init_integration.runtime_data.coordinator
+    simulator.faults.inject(
+        "chargeamps",
+        "/api/users/chargepoints/owned",
+        status=429,
+        headers={"Retry-After": "900"},
+        remaining=1,
+    )
+    await tick(hass, freezer, simulator, 60)
+    assert coordinator.update_interval == timedelta(seconds=900)
+    assert hass.states.get("sensor.garage_charger_status").state == STATE_UNAVAILABLE
+    for _ in range(14):
+        await tick(hass, freezer, simulator, 60)
+    assert owned_count(simulator) == 2  # nothing sent while Retry-After runs
+    await tick(hass, freezer, simulator, 60)
+    assert owned_count(simulator) == 3
+    assert hass.states.get("sensor.garage_charger_status").state == "online"
+
+
+async def test_connection_error(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    await simulator.stop()
+    await tick(hass, freezer, simulator, 60)
+    coordinator = init_integration.runtime_data.coordinator
+    assert not coordinator.last_update_success
+    assert coordinator.update_interval == timedelta(seconds=120)
+    assert hass.states.get("sensor.garage_charger_status").state == STATE_UNAVAILABLE
+
+
+async def test_revoked_token_relogs_in_transparently(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: Simulator,
+    vendor: ChargeAmpsVendor,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    vendor.active_tokens.clear()
+    await tick(hass, freezer, simulator, 60)
+    assert vendor.logins == 2
+    assert owned_count(simulator) == 3  # refused, then retried once
+    assert hass.states.get("sensor.garage_charger_status").state == "online"
+
+
+async def test_changed_password_starts_reauth(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: Simulator,
+    vendor: ChargeAmpsVendor,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    vendor.active_tokens.clear()
+    vendor.password = "changed"
+    await tick(hass, freezer, simulator, 60)
+    flows = list(init_integration.async_get_active_flows(hass, {SOURCE_REAUTH}))
+    assert len(flows) == 1
+    assert hass.states.get("sensor.garage_charger_status").state == STATE_UNAVAILABLE
+    # Polling stops: no more login attempts with the refused password.
+    logins = simulator.log.count("chargeamps", LOGIN)
+    await tick(hass, freezer, simulator, 600)
+    assert simulator.log.count("chargeamps", LOGIN) == logins
+
+
+async def test_offline_charger(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: Simulator,
+    vendor: ChargeAmpsVendor,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    vendor.offline.add(HALO_ID)
+    await tick(hass, freezer, simulator, 60)
+    assert hass.states.get("sensor.garage_charger_status").state == "offline"
+    assert hass.states.get("binary_sensor.garage_online").state == STATE_OFF
+    assert hass.states.get("sensor.garage_connector_1_power").state == STATE_UNAVAILABLE
+    assert hass.states.get("binary_sensor.garage_connector_2_charging").state == STATE_UNAVAILABLE
+    assert hass.states.get("sensor.carport_connector_2_status").state == "charging"
+
+    vendor.offline.discard(HALO_ID)
+    await tick(hass, freezer, simulator, 60)
+    assert hass.states.get("binary_sensor.garage_online").state == STATE_ON
+    assert hass.states.get("sensor.garage_connector_1_status").state == "charging"
+
+
+async def test_values_evolve(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    energy = float(hass.states.get("sensor.garage_connector_1_total_consumption").state)
+    await tick(hass, freezer, simulator, 60)
+    # 16 A on three phases at 230 V for one minute.
+    new_energy = float(hass.states.get("sensor.garage_connector_1_total_consumption").state)
+    assert new_energy - energy == pytest.approx(11.04 / 60, abs=0.002)
+    # At 16:00 the Halo's car is full.
+    await tick(hass, freezer, simulator, 4 * 3600)
+    assert hass.states.get("sensor.garage_connector_1_status").state == "suspended_ev"
+    assert hass.states.get("binary_sensor.garage_connector_1_charging").state == STATE_OFF
+
+
+async def test_options_apply_without_restart(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    entry = init_integration
+    coordinator = entry.runtime_data.coordinator
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    await hass.config_entries.options.async_configure(
+        result["flow_id"], {CONF_UPDATE_INTERVAL: 300}
+    )
+    await hass.async_block_till_done()
+    assert entry.runtime_data.coordinator is coordinator  # not reloaded
+    assert coordinator.update_interval == timedelta(seconds=300)
+    polls = owned_count(simulator)
+    for _ in range(4):
+        await tick(hass, freezer, simulator, 60)
+    assert owned_count(simulator) == polls
+    await tick(hass, freezer, simulator, 61)
+    assert owned_count(simulator) == polls + 1
+    assert simulator.log.count("chargeamps", LOGIN) == 1
+
+    # Saving the same interval again does nothing.
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    await hass.config_entries.options.async_configure(
+        result["flow_id"], {CONF_UPDATE_INTERVAL: 300}
+    )
+    await hass.async_block_till_done()
+    assert owned_count(simulator) == polls + 1
+
+
+async def test_options_during_backoff(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    coordinator = init_integration.runtime_data.coordinator
+    simulator.faults.inject("chargeamps", "/api/users/chargepoints/owned", status=500)
+    await tick(hass, freezer, simulator, 60)
+    coordinator.set_base_interval(timedelta(seconds=30))
+    # The running back-off is kept; the new interval applies once the cloud heals.
+    assert coordinator.update_interval == timedelta(seconds=120)
+    simulator.faults.clear()
+    await tick(hass, freezer, simulator, 120)
+    assert coordinator.update_interval == timedelta(seconds=30)
+
+
+async def test_chargers_added_and_removed(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    entry = init_integration
+    devices = dr.async_get(hass)
+    entities = er.async_get(hass)
+    before = len(er.async_entries_for_config_entry(entities, entry.entry_id))
+
+    vendor = simulator.vendor("chargeamps")
+    assert isinstance(vendor, ChargeAmpsVendor)
+    vendor.charge_points["2401010001A"] = make_aura("2401010001A", "Driveway")
+    await tick(hass, freezer, simulator, 60)
+    assert devices.async_get_device({(DOMAIN, "2401010001A")}) is not None
+    assert hass.states.get("sensor.driveway_connector_2_power") is not None
+    after_add = len(er.async_entries_for_config_entry(entities, entry.entry_id))
+    assert after_add - before == before // 2
+
+    del vendor.charge_points[AURA_ID]
+    await tick(hass, freezer, simulator, 60)
+    assert devices.async_get_device({(DOMAIN, AURA_ID)}) is None
+    assert hass.states.get("sensor.carport_charger_status") is None
+    assert len(er.async_entries_for_config_entry(entities, entry.entry_id)) == before
+
+    # A charger that comes back gets its entities again, with the same unique ids.
+    vendor.charge_points[AURA_ID] = make_aura(AURA_ID, "Carport")
+    await tick(hass, freezer, simulator, 60)
+    assert hass.states.get("sensor.carport_charger_status").state == "online"
+    assert entities.async_get_entity_id("sensor", DOMAIN, f"{AURA_ID}_c2_power") is not None
+    assert simulator.log.count("chargeamps", LOGIN) == 1
+
+
+async def test_connector_lost_and_regained(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    vendor: ChargeAmpsVendor,
+    simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    halo = vendor.charge_points[HALO_ID]
+    schuko = halo.connectors.pop()
+    await tick(hass, freezer, simulator, 60)
+    assert hass.states.get("sensor.garage_connector_2_power").state == STATE_UNAVAILABLE
+    assert hass.states.get("sensor.garage_connector_1_power").state != STATE_UNAVAILABLE
+    halo.connectors.append(schuko)
+    await tick(hass, freezer, simulator, 60)
+    assert hass.states.get("sensor.garage_connector_2_power").state != STATE_UNAVAILABLE
+    registry = er.async_get(hass)
+    assert registry.async_get_entity_id("sensor", DOMAIN, f"{HALO_ID}_c1_power") == (
+        "sensor.garage_connector_1_power"
+    )
+
+
+async def test_remove_device(hass: HomeAssistant, init_integration: MockConfigEntry) -> None:
+    devices = dr.async_get(hass)
+    halo = devices.async_get_device({(DOMAIN, HALO_ID)})
+    assert halo is not None
+    assert not await async_remove_config_entry_device(hass, init_integration, halo)
+    stale = devices.async_get_or_create(
+        config_entry_id=init_integration.entry_id, identifiers={(DOMAIN, "gone")}
+    )
+    assert await async_remove_config_entry_device(hass, init_integration, stale)
+
+
+async def test_logins_per_simulated_day(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    simulator: Simulator,
+    vendor: ChargeAmpsVendor,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """One login per token lifetime: a day of polling every 5 minutes needs 27 logins."""
+    mock_config_entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(mock_config_entry, options={CONF_UPDATE_INTERVAL: 300})
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    for _ in range(288):
+        await tick(hass, freezer, simulator, 300)
+    polls = owned_count(simulator)
+    assert polls == 289
+    # Tokens live 3600 s and are renewed 300 s early: ceil(86400 / 3300) = 27 logins a day.
+    assert vendor.logins == 27
+    # No request was refused: the token is renewed before it expires.
+    assert {r.status for r in simulator.log.recent} == {200}
+    assert hass.states.get("sensor.garage_charger_status").state == "online"
