@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+import math
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryAuthFailed, HomeAssistantError
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
+from homeassistant.util import dt as dt_util
 
 from .api import (
     OSOEnergyAuthError,
@@ -54,9 +56,21 @@ class OSOEnergyCoordinator(DataUpdateCoordinator[dict[str, OSOEnergyDevice]]):
         # Heaters missing from the last answer: removed only when missing twice in a row, so
         # that one odd (e.g. empty) answer of the cloud does not delete devices.
         self._missing: set[str] = set()
+        # End of the back-off a 429's Retry-After asked for: no request before it, not even
+        # for a refresh requested by the user or an automation (homeassistant.update_entity).
+        self._retry_at: datetime | None = None
 
     async def _async_update_data(self) -> dict[str, OSOEnergyDevice]:
         """Fetch every heater; map client errors to what the coordinator understands."""
+        if self._retry_at is not None:
+            wait = (self._retry_at - dt_util.utcnow()).total_seconds()
+            if wait > 0:
+                raise UpdateFailed(
+                    translation_domain=DOMAIN,
+                    translation_key="rate_limited",
+                    translation_placeholders={"seconds": str(math.ceil(wait))},
+                )
+            self._retry_at = None
         try:
             devices = await self.client.get_devices()
         except OSOEnergyAuthError as err:
@@ -64,13 +78,18 @@ class OSOEnergyCoordinator(DataUpdateCoordinator[dict[str, OSOEnergyDevice]]):
                 translation_domain=DOMAIN, translation_key="authentication_error"
             ) from err
         except OSOEnergyRateLimitError as err:
-            # Back off: poll again only once the server's Retry-After has passed.
-            delay = max(err.retry_after or 0.0, SCAN_INTERVAL.total_seconds())
+            # Back off: poll again only once the server's Retry-After has passed. The
+            # scheduler may fire up to a second early (it rounds the loop time down), so the
+            # stretched interval has one second more than the wait.
+            retry_after = err.retry_after or 0.0
+            if retry_after > 0:
+                self._retry_at = dt_util.utcnow() + timedelta(seconds=retry_after)
+            delay = max(math.ceil(retry_after) + 1, SCAN_INTERVAL.total_seconds())
             self.update_interval = timedelta(seconds=delay)
             raise UpdateFailed(
                 translation_domain=DOMAIN,
                 translation_key="rate_limited",
-                translation_placeholders={"seconds": str(int(delay))},
+                translation_placeholders={"seconds": str(math.ceil(retry_after or delay))},
             ) from err
         except OSOEnergyError as err:
             raise UpdateFailed(

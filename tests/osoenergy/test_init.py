@@ -191,19 +191,63 @@ async def test_rate_limit_backs_off(
     freezer: FrozenDateTimeFactory,
     init_integration: MockConfigEntry,
 ) -> None:
-    """A 429 stretches the interval to Retry-After; success restores it."""
+    """A 429 stretches the interval past Retry-After; success restores it."""
     coordinator = init_integration.runtime_data.coordinator
     simulator.faults.inject(
         "osoenergy", "/1/Device/All", status=429, headers={"Retry-After": "600"}, remaining=1
     )
     await _poll(hass, freezer)
-    assert coordinator.update_interval == timedelta(seconds=600)
+    assert coordinator.update_interval == timedelta(seconds=601)
+    assert hass.states.get("water_heater.bathroom_heater").state == STATE_UNAVAILABLE
     simulator.log.reset()
     await _poll(hass, freezer, 300)
     assert simulator.log.count("osoenergy") == 0
-    await _poll(hass, freezer, 300)
+    await _poll(hass, freezer, 301)
     assert simulator.log.count("osoenergy") == 1
     assert coordinator.update_interval == SCAN_INTERVAL
+    assert hass.states.get("water_heater.bathroom_heater").state != STATE_UNAVAILABLE
+
+
+async def test_rate_limit_holds_requested_refreshes(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+    init_integration: MockConfigEntry,
+) -> None:
+    """A refresh requested during the Retry-After wait sends nothing; after it, it does."""
+    coordinator = init_integration.runtime_data.coordinator
+    simulator.faults.inject(
+        "osoenergy", "/1/Device/All", status=429, headers={"Retry-After": "30"}, remaining=1
+    )
+    await _poll(hass, freezer)
+    # Retry-After shorter than the interval: the normal interval (60 s) applies.
+    assert coordinator.update_interval == SCAN_INTERVAL
+    simulator.log.reset()
+    freezer.tick(timedelta(seconds=20))
+    await coordinator.async_refresh()
+    assert simulator.log.count("osoenergy") == 0
+    assert not coordinator.last_update_success
+    freezer.tick(timedelta(seconds=11))
+    await coordinator.async_refresh()
+    assert simulator.log.count("osoenergy") == 1
+    assert coordinator.last_update_success
+
+
+async def test_rate_limit_without_retry_after(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+    init_integration: MockConfigEntry,
+) -> None:
+    """A 429 without Retry-After waits one interval and holds no refresh."""
+    coordinator = init_integration.runtime_data.coordinator
+    simulator.faults.inject("osoenergy", "/1/Device/All", status=429, remaining=1)
+    await _poll(hass, freezer)
+    assert not coordinator.last_update_success
+    simulator.log.reset()
+    await coordinator.async_refresh()
+    assert simulator.log.count("osoenergy") == 1
+    assert coordinator.last_update_success
 
 
 async def test_disconnected_heater_is_unavailable(
