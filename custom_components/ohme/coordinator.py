@@ -1,0 +1,289 @@
+"""Coordinators of the Ohme integration: charge session (30 s), account (30 min), CT (1 min)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ConfigEntryAuthFailed
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
+from homeassistant.util import dt as dt_util
+
+from .api import (
+    Account,
+    ChargerMode,
+    ChargerStatus,
+    ChargeRule,
+    ChargeSession,
+    ChargeSlot,
+    CtReading,
+    OhmeAuthError,
+    OhmeClient,
+    OhmeError,
+    OhmeRateLimitError,
+)
+from .const import (
+    ACCOUNT_INTERVAL,
+    CT_INTERVAL,
+    DEFAULT_BACKOFF,
+    DOMAIN,
+    LOGGER,
+    NEXT_RULE_MAX_AGE,
+    SESSION_INTERVAL,
+)
+
+
+@dataclass
+class OhmeRuntimeData:
+    """What a loaded Ohme entry holds."""
+
+    client: OhmeClient
+    serial: str
+    session: OhmeSessionCoordinator
+    account: OhmeAccountCoordinator
+    ct: OhmeCtCoordinator | None
+
+
+type OhmeConfigEntry = ConfigEntry[OhmeRuntimeData]
+
+
+@dataclass(frozen=True, kw_only=True)
+class SessionData:
+    """The charge session plus what the entities derive from it."""
+
+    session: ChargeSession
+    next_rule: ChargeRule | None
+    energy_wh: float
+
+    @property
+    def status(self) -> ChargerStatus:
+        """Return the charger status."""
+        return self.session.status
+
+    @property
+    def target_rule(self) -> ChargeRule | None:
+        """Return the rule the targets come from (suspended, applied or next)."""
+        session = self.session
+        if session.status is ChargerStatus.PAUSED and session.suspended_rule is not None:
+            return session.suspended_rule
+        return session.applied_rule if session.in_progress else self.next_rule
+
+    @property
+    def slots(self) -> tuple[ChargeSlot, ...]:
+        """Return the planned slots; none unless a charge is in progress."""
+        return self.session.slots if self.session.in_progress else ()
+
+
+class OhmeCoordinator[DataT](DataUpdateCoordinator[DataT]):
+    """Maps client errors to HA errors and backs off on HTTP 429."""
+
+    config_entry: OhmeConfigEntry
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: OhmeConfigEntry,
+        client: OhmeClient,
+        name: str,
+        interval: timedelta,
+    ) -> None:
+        """Create the coordinator."""
+        super().__init__(
+            hass,
+            LOGGER,
+            config_entry=entry,
+            name=f"Ohme {name}",
+            update_interval=interval,
+            always_update=False,
+        )
+        self.client = client
+        self._interval = interval
+
+    async def _fetch(self) -> DataT:
+        raise NotImplementedError
+
+    async def _async_update_data(self) -> DataT:
+        try:
+            data = await self._fetch()
+        except OhmeAuthError as err:
+            raise ConfigEntryAuthFailed(
+                translation_domain=DOMAIN, translation_key="auth_failed"
+            ) from err
+        except OhmeRateLimitError as err:
+            wait = timedelta(seconds=err.retry_after) if err.retry_after else DEFAULT_BACKOFF
+            self.update_interval = max(self._interval, wait)
+            raise UpdateFailed(translation_domain=DOMAIN, translation_key="rate_limited") from err
+        except OhmeError as err:
+            raise UpdateFailed(
+                translation_domain=DOMAIN,
+                translation_key="api_failed",
+                translation_placeholders={"error": str(err)},
+            ) from err
+        self.update_interval = self._interval
+        return data
+
+
+class OhmeAccountCoordinator(OhmeCoordinator[Account]):
+    """Account, charger settings, cars and price cap (30 minutes)."""
+
+    def __init__(self, hass: HomeAssistant, entry: OhmeConfigEntry, client: OhmeClient) -> None:
+        """Create the coordinator."""
+        super().__init__(hass, entry, client, "account", ACCOUNT_INTERVAL)
+
+    async def _fetch(self) -> Account:
+        return await self.client.async_get_account()
+
+    async def async_set_setting(self, key: str, value: bool | str) -> None:
+        """Change one charger setting, then show it at once."""
+        charger = self.data.charger
+        assert charger is not None  # noqa: S101 - setup refuses accounts without a charger
+        await self.client.async_set_app_settings(charger.serial, {key: value})
+        charger = replace(charger, settings={**charger.settings, key: value})
+        self.async_set_updated_data(replace(self.data, charger=charger))
+
+    async def async_select_car(self, car_id: str) -> None:
+        """Make a vehicle the current one (first of the list)."""
+        await self.client.async_select_car(car_id)
+        cars = sorted(self.data.cars, key=lambda car: car.id != car_id)
+        self.async_set_updated_data(replace(self.data, cars=tuple(cars)))
+
+    async def async_set_price_cap(
+        self, *, enabled: bool | None = None, value: float | None = None
+    ) -> None:
+        """Turn the price cap on or off, or change its value."""
+        await self.client.async_set_price_cap(enabled=enabled, value=value)
+        data = self.data
+        if enabled is not None:
+            data = replace(data, price_cap_enabled=enabled)
+        if value is not None:
+            data = replace(data, price_cap=value)
+        self.async_set_updated_data(data)
+
+
+class OhmeCtCoordinator(OhmeCoordinator[CtReading]):
+    """CT clamp reading (1 minute), only for chargers with a CT."""
+
+    def __init__(
+        self, hass: HomeAssistant, entry: OhmeConfigEntry, client: OhmeClient, serial: str
+    ) -> None:
+        """Create the coordinator."""
+        super().__init__(hass, entry, client, "CT", CT_INTERVAL)
+        self.serial = serial
+
+    async def _fetch(self) -> CtReading:
+        return await self.client.async_get_ct_reading(self.serial)
+
+
+class OhmeSessionCoordinator(OhmeCoordinator[SessionData]):
+    """The live charge session (30 s); the next-session rule only when it is needed."""
+
+    def __init__(
+        self, hass: HomeAssistant, entry: OhmeConfigEntry, client: OhmeClient, serial: str
+    ) -> None:
+        """Create the coordinator."""
+        super().__init__(hass, entry, client, "charge session", SESSION_INTERVAL)
+        self.serial = serial
+        self._next_rule_at: datetime | None = None
+
+    async def _fetch(self) -> SessionData:
+        session = await self.client.async_get_charge_session()
+        previous = self.data
+        next_rule = previous.next_rule if previous else None
+        now = dt_util.utcnow()
+        if not session.in_progress and (
+            self._next_rule_at is None
+            or now - self._next_rule_at >= NEXT_RULE_MAX_AGE
+            or (previous is not None and previous.session.in_progress)
+        ):
+            # The next-session rule only feeds the targets while no charge is in progress.
+            next_rule = await self.client.async_get_next_rule()
+            self._next_rule_at = now
+        energy = session.energy_wh
+        if session.in_progress and previous is not None and previous.session.in_progress:
+            energy = max(energy, previous.energy_wh)
+        return SessionData(session=session, next_rule=next_rule, energy_wh=energy)
+
+    async def async_rule_id(self) -> str:
+        """Return the id of the rule that target writes must change."""
+        data = self.data
+        applied = data.session.applied_rule
+        if data.session.in_progress and applied is not None and applied.id:
+            return applied.id
+        if data.next_rule is None or not data.next_rule.id:
+            next_rule = await self.client.async_get_next_rule()
+            self._next_rule_at = dt_util.utcnow()
+            self.async_set_updated_data(replace(self.data, next_rule=next_rule))
+        if self.data.next_rule is None or not self.data.next_rule.id:
+            raise OhmeRuleMissingError
+        return self.data.next_rule.id
+
+    async def async_set_target(
+        self,
+        *,
+        percent: int | None = None,
+        seconds: int | None = None,
+        preconditioning: int | None = None,
+    ) -> None:
+        """Change the charge target, then show it at once."""
+        rule_id = await self.async_rule_id()
+        await self.client.async_update_rule(
+            rule_id,
+            target_percent=percent,
+            target_time=seconds,
+            preconditioning_mins=preconditioning,
+        )
+
+        def patch(rule: ChargeRule | None) -> ChargeRule | None:
+            if rule is None:
+                return None
+            if percent is not None:
+                rule = replace(rule, target_percent=percent)
+            if seconds is not None:
+                rule = replace(rule, target_time=seconds)
+            if preconditioning is not None:
+                rule = replace(
+                    rule,
+                    preconditioning_enabled=preconditioning > 0,
+                    precondition_length_mins=preconditioning or 15,
+                )
+            return rule
+
+        data = self.data
+        session = replace(
+            data.session,
+            applied_rule=patch(data.session.applied_rule),
+            suspended_rule=patch(data.session.suspended_rule),
+        )
+        self.async_set_updated_data(replace(data, session=session, next_rule=patch(data.next_rule)))
+
+    async def async_set_mode(self, mode: ChargerMode) -> None:
+        """Switch between smart charge, max charge and paused."""
+        if mode is ChargerMode.PAUSED:
+            await self.client.async_pause(self.serial)
+            raw = "STOPPED"
+        else:
+            await self.client.async_set_max_charge(self.serial, mode is ChargerMode.MAX_CHARGE)
+            raw = "MAX_CHARGE" if mode is ChargerMode.MAX_CHARGE else "SMART_CHARGE"
+        self.async_set_updated_data(
+            replace(self.data, session=replace(self.data.session, mode_raw=raw))
+        )
+
+    async def async_approve(self) -> None:
+        """Approve the charge waiting for approval."""
+        await self.client.async_approve(self.serial)
+        self.async_set_updated_data(
+            replace(self.data, session=replace(self.data.session, mode_raw="SMART_CHARGE"))
+        )
+
+    async def async_set_battery(self, car_id: str, percent: int) -> None:
+        """Tell Ohme the state of charge of the current vehicle."""
+        await self.client.async_set_car_soc(car_id, percent)
+        self.async_set_updated_data(
+            replace(self.data, session=replace(self.data.session, battery_percent=percent))
+        )
+
+
+class OhmeRuleMissingError(OhmeError):
+    """There is no charge rule to change."""

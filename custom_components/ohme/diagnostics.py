@@ -1,0 +1,47 @@
+"""Diagnostics of the Ohme integration (credentials and personal data redacted)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from homeassistant.components.diagnostics import async_redact_data
+from homeassistant.const import CONF_EMAIL, CONF_PASSWORD
+from homeassistant.core import HomeAssistant
+
+from .coordinator import OhmeConfigEntry
+
+TO_REDACT = {CONF_EMAIL, CONF_PASSWORD, "serial", "user_id", "id", "title", "unique_id"}
+
+
+async def async_get_config_entry_diagnostics(
+    hass: HomeAssistant, entry: OhmeConfigEntry
+) -> dict[str, Any]:
+    """Return the entry and what the coordinators hold, redacted."""
+    runtime = entry.runtime_data
+    account = asdict(runtime.account.data)
+    if account.get("charger"):
+        account["charger"]["capabilities"] = sorted(account["charger"]["capabilities"])
+    return async_redact_data(
+        {
+            "entry": {
+                "version": entry.version,
+                "title": entry.title,
+                "data": dict(entry.data),
+            },
+            "account": account,
+            "session": asdict(runtime.session.data),
+            "ct": asdict(runtime.ct.data) if runtime.ct is not None else None,
+            "coordinators": {
+                name: {
+                    "last_update_success": coordinator.last_update_success,
+                    "update_interval": str(coordinator.update_interval),
+                }
+                for name, coordinator in (
+                    ("session", runtime.session),
+                    ("account", runtime.account),
+                )
+            },
+        },
+        TO_REDACT,
+    )

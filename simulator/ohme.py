@@ -1,0 +1,678 @@
+"""Simulated Ohme cloud: Google Identity Toolkit login/refresh and the api.ohme.io endpoints.
+
+One account (``demo@ohme.example`` / ``ohme-demo``) with one Ohme Home Pro (CT clamp fitted)
+and two cars. The session follows the simulated clock: unplugged for 10 minutes, plugged in,
+smart charging in planned 30-minute slots at 7 kW, finished when the target is reached,
+unplugged two hours later, plugged in again four hours after that (the car lost 30 % driving).
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+from http import HTTPStatus
+import itertools
+import json
+import math
+from typing import Any
+
+from aiohttp import web
+
+from .core import DevEntry, SimClock, Vendor
+
+API_KEY = "AIzaSyC8ZeZngm33tpOXLpbXeKfwtyZ1WrkbdBY"
+EMAIL = "demo@ohme.example"
+PASSWORD = "ohme-demo"  # noqa: S105 - simulator demo account
+USER_ID = "sim-user-0001"
+SERIAL = "OHME-SIM-0001"
+RULE_ID = "rule-schedule-1"
+TOKEN_LIFETIME = 3600.0
+CHARGE_W = 7000.0
+VOLTS = 230.0
+SLOT_S = 1800.0
+PLUG_DELAY = 600.0
+UNPLUG_AFTER_FINISH = 7200.0
+REPLUG_AFTER = 14400.0
+SLOT_LEAD = 900.0
+SLOT_GAP = 3600.0
+HOUSE_AMPS = 3.2
+_FAR = math.inf
+
+ACTIVE_MODES = ("SMART_CHARGE", "MAX_CHARGE", "STOPPED")
+
+
+def _error(status: int, message: str) -> web.Response:
+    """Answer like api.ohme.io does for errors."""
+    return web.json_response(
+        {"status": status, "error": HTTPStatus(status).phrase, "message": message},
+        status=status,
+    )
+
+
+def _google_error(message: str) -> web.Response:
+    """Answer like Google Identity Toolkit does for refused requests."""
+    return web.json_response(
+        {
+            "error": {
+                "code": 400,
+                "message": message,
+                "errors": [{"message": message, "domain": "global", "reason": "invalid"}],
+            }
+        },
+        status=400,
+    )
+
+
+def _b64(data: dict[str, Any]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(data).encode()).decode().rstrip("=")
+
+
+class OhmeVendor(Vendor):
+    """The simulated Ohme cloud."""
+
+    name = "ohme"
+
+    def __init__(self, clock: SimClock) -> None:
+        """Create the account in its initial state."""
+        super().__init__(clock)
+        self._counter = itertools.count(1)
+        self._init_state()
+
+    def reset(self) -> None:
+        """Return to the initial state."""
+        super().reset()
+        self._init_state()
+
+    def _init_state(self) -> None:
+        now = self.clock.timestamp()
+        self.password = PASSWORD
+        self.id_tokens: dict[str, float] = {}
+        self.refresh_tokens: set[str] = set()
+        self.online = True
+        self.cars: list[dict[str, Any]] = [
+            {"id": "car-leaf", "brand": "Nissan", "model": "Leaf", "from": 2018, "wh": 40000.0},
+            {"id": "car-tesla", "brand": "Tesla", "model": "Model 3", "from": 2019, "wh": 60000.0},
+        ]
+        self.soc = {"car-leaf": 40.0, "car-tesla": 55.0}
+        self.rule: dict[str, Any] = {
+            "id": RULE_ID,
+            "name": "Weekday",
+            "enabled": True,
+            "maxPwrW": None,
+            "targetPercent": 80,
+            "targetTime": 7 * 3600,
+            "repeatDow": ["MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY"],
+            "preconditioningEnabled": False,
+            "preconditionLengthMins": 30,
+            "preconditionTemperature": None,
+            "isMaxCharge": False,
+            "settings": None,
+            "ephemeral": False,
+            "ruleNameDisplay": None,
+        }
+        self.optional_settings: dict[str, Any] = {
+            "buttonsLocked": False,
+            "stealthEnabled": True,
+            "pluginsRequireApproval": False,
+            "avoidPeakCharging": False,
+            "randomisedDelaySeconds": 600,
+            "allowInstallerMode": False,
+            "solarMode": "IGNORE",
+        }
+        self.user_settings: dict[str, Any] = {
+            "pushNotificationsEnabled": True,
+            "unitSystem": "METRIC",
+            "countryCode": "GB",
+            "currencyCode": "GBP",
+            "chargeSettings": [
+                {
+                    "enabled": False,
+                    "value": 25,
+                    "svalue1": None,
+                    "svalue2": None,
+                    "type": "MAX_PRICE",
+                }
+            ],
+        }
+        self.mode = "DISCONNECTED"
+        self.plug_at = now + PLUG_DELAY
+        self.unplug_at = _FAR
+        self.delivered = 0.0
+        self.needed = 0.0
+        self.soc_start = 0.0
+        self.slots: list[tuple[float, float]] = []
+
+    # -- the charge, on the simulated clock --------------------------------------------
+
+    @property
+    def car(self) -> dict[str, Any]:
+        """Return the selected car."""
+        return self.cars[0]
+
+    def _power(self, t: float) -> float:
+        """Return the charging power (W) at ``t``; constant until the next event."""
+        if self.delivered >= self.needed:
+            return 0.0
+        if self.mode == "MAX_CHARGE":
+            return CHARGE_W
+        if self.mode == "SMART_CHARGE" and any(a <= t < b for a, b in self.slots):
+            return CHARGE_W
+        return 0.0
+
+    def _next_event(self, t: float) -> float:
+        if self.mode == "DISCONNECTED":
+            return self.plug_at
+        if self.mode == "FINISHED_CHARGE":
+            return self.unplug_at
+        events = [b for s in self.slots for b in s if b > t] if self.mode == "SMART_CHARGE" else []
+        if (power := self._power(t)) > 0:
+            events.append(t + (self.needed - self.delivered) / power * 3600)
+        return min(events, default=_FAR)
+
+    def evolve(self, start: float, end: float) -> None:
+        """Advance the charge from ``start`` to ``end`` event by event."""
+        t = start
+        while t < end:
+            event = max(self._next_event(t), t)
+            stop = min(end, event)
+            power = self._power(t)
+            self.delivered = min(self.needed, self.delivered + power * (stop - t) / 3600)
+            if power > 0 and self.needed - self.delivered < 1e-6:
+                self.delivered = self.needed  # float dust must not stall the finish event
+            self._update_soc()
+            t = stop
+            if t >= event:
+                self._on_event(t)
+
+    def _update_soc(self) -> None:
+        if self.mode in (*ACTIVE_MODES, "FINISHED_CHARGE"):
+            gained = self.delivered / self.car["wh"] * 100
+            self.soc[self.car["id"]] = min(100.0, self.soc_start + gained)
+
+    def _on_event(self, t: float) -> None:
+        if self.mode == "DISCONNECTED":
+            self.mode = "PENDING_APPROVAL"
+            if not self.optional_settings["pluginsRequireApproval"]:
+                self._start_session(t)
+        elif self.mode == "FINISHED_CHARGE":
+            self.mode = "DISCONNECTED"
+            self.soc[self.car["id"]] = max(10.0, self.soc[self.car["id"]] - 30)
+            self.plug_at = t + REPLUG_AFTER
+            self.slots = []
+        elif self.delivered >= self.needed:
+            self._finish(t)
+
+    def _start_session(self, t: float) -> None:
+        self.mode = "SMART_CHARGE"
+        self.delivered = 0.0
+        self.soc_start = self.soc[self.car["id"]]
+        self._plan(t)
+
+    def _plan(self, t: float) -> None:
+        """(Re)plan the slots from ``t`` for what is still needed to reach the target."""
+        target = self.rule["targetPercent"]
+        self.needed = max(self.delivered, (target - self.soc_start) / 100 * self.car["wh"])
+        remaining = self.needed - self.delivered
+        count = math.ceil(remaining / (CHARGE_W * SLOT_S / 3600) - 1e-9)
+        first = math.ceil(count / 2)
+        start = t + SLOT_LEAD
+        self.slots = [(start + i * SLOT_S, start + (i + 1) * SLOT_S) for i in range(first)]
+        start += first * SLOT_S + SLOT_GAP
+        self.slots += [(start + i * SLOT_S, start + (i + 1) * SLOT_S) for i in range(count - first)]
+        if remaining <= 0:
+            self._finish(t)
+
+    def _retarget(self, t: float) -> None:
+        """Apply a new target or state of charge to the active session."""
+        if self.mode == "SMART_CHARGE":
+            self._plan(t)
+        elif self.mode in ACTIVE_MODES:
+            target = self.rule["targetPercent"]
+            self.needed = max(self.delivered, (target - self.soc_start) / 100 * self.car["wh"])
+            if self.delivered >= self.needed:
+                self._finish(t)
+
+    def _finish(self, t: float) -> None:
+        self.mode = "FINISHED_CHARGE"
+        self.slots = []
+        self.unplug_at = t + UNPLUG_AFTER_FINISH
+
+    # -- JSON views ----------------------------------------------------------------------
+
+    def _car_json(self, car: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "id": car["id"],
+            "name": None,
+            "model": {
+                "brand": {"name": car["brand"]},
+                "make": car["brand"],
+                "modelName": car["model"],
+                "availableFromYear": car["from"],
+                "availableToYear": None,
+            },
+            "batterySoc": {"percent": round(self.soc[car["id"]])},
+        }
+
+    def _device_json(self) -> dict[str, Any]:
+        return {
+            "id": SERIAL,
+            "firmwareVersion": 202405071,
+            "modelType": "HOME_PRO",
+            "modelTypeDisplayName": "Ohme Home Pro",
+            "modelCapabilities": {
+                "stealth": True,
+                "buttonsLockable": True,
+                "pluginsRequireApprovalMode": True,
+                "peakChargingAvoidable": True,
+                "randomisedDelay": True,
+                "remotelyServiceable": True,
+                "advancedSettingsReadable": True,
+                "solarModes": ["ZERO_EXPORT"],
+                "wifiSupport": False,
+                "wifiType": "null",
+            },
+            "optionalSettings": dict(self.optional_settings),
+            "provisioningTs": 0,
+            "firmwareVersionLabel": "v2.65",
+        }
+
+    def account_json(self) -> dict[str, Any]:
+        """Return ``GET /v1/users/me/account``."""
+        return {
+            "user": {"id": USER_ID, "email": EMAIL, "firstName": "Demo", "lastName": "User"},
+            "cars": [self._car_json(car) for car in self.cars],
+            "chargeDevices": [self._device_json()],
+            "userSettings": copy.deepcopy(self.user_settings),
+            "tariff": None,
+        }
+
+    def session_json(self) -> list[dict[str, Any]]:
+        """Return ``GET /v1/chargeSessions``."""
+        t = self.clock.timestamp()
+        active = self.mode in (*ACTIVE_MODES, "FINISHED_CHARGE")
+        watts = self._power(t) if self.mode in ACTIVE_MODES else 0.0
+        car = self.car
+        soc = self.soc[car["id"]]
+        rule = dict(self.rule) if active else {**self.rule, "id": None, "name": "Session"}
+        slots = self.slots if self.mode == "SMART_CHARGE" else []
+        if self.mode == "MAX_CHARGE" and watts > 0:
+            finish = t + (self.needed - self.delivered) / watts * 3600
+            slots = [(t, finish)]
+        return [
+            {
+                "sessionId": f"session-{int(self.plug_at)}",
+                "mode": self.mode,
+                "appliedRule": rule,
+                "suspendedRule": dict(self.rule) if self.mode == "STOPPED" else None,
+                "batterySoc": {"wh": round(soc * car["wh"] / 100), "percent": round(soc)}
+                if active
+                else {"wh": 0, "percent": 0},
+                "car": {"id": car["id"], "batterySoc": {"percent": round(soc)}} if active else {},
+                "power": {"watt": watts, "amp": round(watts / VOLTS, 2), "volt": VOLTS}
+                if active
+                else None,
+                "chargeStats": {
+                    "energyChargedTotalWh": round(self.delivered),
+                    "currencyCode": "GBP",
+                },
+                "chargerStatus": {"online": self.online, "pluggedIn": self.mode != "DISCONNECTED"},
+                "allSessionSlots": [
+                    {"startTimeMs": int(a * 1000), "endTimeMs": int(b * 1000), "watts": CHARGE_W}
+                    for a, b in slots
+                ]
+                or None,
+                "currentTimeMs": int(t * 1000),
+            }
+        ]
+
+    # -- HTTP ------------------------------------------------------------------------------
+
+    def routes(self) -> list[web.RouteDef]:
+        """Return the Google auth and api.ohme.io routes."""
+        serial = "{serial}"
+        return [
+            web.post("/identitytoolkit/v3/relyingparty/verifyPassword", self._login),
+            web.post("/securetoken/v1/token", self._refresh),
+            web.get("/v1/users/me/account", self._account),
+            web.get("/v1/chargeSessions", self._sessions),
+            web.get("/v1/chargeSessions/nextSessionInfo", self._next_session),
+            web.patch("/v2/users/me/charge-rules/{rule_id}", self._patch_rule),
+            web.put(
+                f"/v2/charge-devices/{serial}/charge-sessions/active/{{serial2}}/max-charge",
+                self._max_charge,
+            ),
+            web.post(f"/v1/chargeSessions/{serial}/stop", self._stop),
+            web.post(f"/v1/chargeSessions/{serial}/resume", self._resume),
+            web.put(f"/v1/chargeSessions/{serial}/approve", self._approve),
+            web.get("/v1/users/me/settings", self._get_settings),
+            web.put("/v1/users/me/settings", self._put_settings),
+            web.put(f"/v1/chargeDevices/{serial}/appSettings", self._app_settings),
+            web.get(f"/v1/chargeDevices/{serial}/advancedSettings", self._advanced),
+            web.put("/v1/car/{car_id}/select", self._select_car),
+            web.put("/v1/car/{car_id}/state-of-charge", self._car_soc),
+        ]
+
+    def _new_tokens(self) -> tuple[str, str]:
+        n = next(self._counter)
+        now = self.clock.timestamp()
+        header = _b64({"alg": "RS256", "typ": "JWT"})
+        payload = _b64({"user_id": USER_ID, "iat": int(now), "exp": int(now + TOKEN_LIFETIME)})
+        id_token = f"{header}.{payload}.sig{n}"
+        refresh = f"refresh-{n}"
+        self.id_tokens[id_token] = now + TOKEN_LIFETIME
+        self.refresh_tokens.add(refresh)
+        return id_token, refresh
+
+    async def _form(self, request: web.Request) -> dict[str, str] | None:
+        if request.query.get("key") != API_KEY:
+            return None
+        if request.content_type != "application/x-www-form-urlencoded":
+            return {}
+        return {k: str(v) for k, v in (await request.post()).items()}
+
+    async def _login(self, request: web.Request) -> web.Response:
+        form = await self._form(request)
+        if form is None:
+            return _google_error("API key not valid. Please pass a valid API key.")
+        if not form.get("email"):
+            return _google_error("MISSING_EMAIL")
+        if form["email"].lower() != EMAIL or form.get("password") != self.password:
+            return _google_error("INVALID_LOGIN_CREDENTIALS")
+        id_token, refresh = self._new_tokens()
+        return web.json_response(
+            {
+                "kind": "identitytoolkit#VerifyPasswordResponse",
+                "localId": USER_ID,
+                "email": EMAIL,
+                "displayName": "",
+                "idToken": id_token,
+                "registered": True,
+                "refreshToken": refresh,
+                "expiresIn": str(int(TOKEN_LIFETIME)),
+            }
+        )
+
+    async def _refresh(self, request: web.Request) -> web.Response:
+        form = await self._form(request)
+        if form is None:
+            return _google_error("API key not valid. Please pass a valid API key.")
+        if form.get("grantType") != "refresh_token":
+            return _google_error("INVALID_GRANT_TYPE")
+        if form.get("refreshToken") not in self.refresh_tokens:
+            return _google_error("INVALID_REFRESH_TOKEN")
+        self.refresh_tokens.discard(form["refreshToken"])
+        id_token, refresh = self._new_tokens()
+        return web.json_response(
+            {
+                "access_token": id_token,
+                "expires_in": str(int(TOKEN_LIFETIME)),
+                "token_type": "Bearer",
+                "refresh_token": refresh,
+                "id_token": id_token,
+                "user_id": USER_ID,
+                "project_id": "1234567890",
+            }
+        )
+
+    def _authorised(self, request: web.Request) -> bool:
+        scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+        expiry = self.id_tokens.get(token)
+        return scheme == "Firebase" and expiry is not None and self.clock.timestamp() < expiry
+
+    @staticmethod
+    def _unauthorised() -> web.Response:
+        return _error(401, "Unauthorized")
+
+    async def _json_body(self, request: web.Request) -> Any:
+        try:
+            return json.loads(await request.text())
+        except ValueError:
+            return None
+
+    def _check(self, request: web.Request, *serial_keys: str) -> web.Response | None:
+        """Return an error response if unauthorised or the serial is unknown."""
+        if not self._authorised(request):
+            return self._unauthorised()
+        if any(request.match_info[key] != SERIAL for key in serial_keys):
+            return _error(404, "Charge device not found")
+        return None
+
+    async def _account(self, request: web.Request) -> web.Response:
+        if (error := self._check(request)) is not None:
+            return error
+        return web.json_response(self.account_json())
+
+    async def _sessions(self, request: web.Request) -> web.Response:
+        if (error := self._check(request)) is not None:
+            return error
+        return web.json_response(self.session_json())
+
+    async def _next_session(self, request: web.Request) -> web.Response:
+        if (error := self._check(request)) is not None:
+            return error
+        return web.json_response({"rule": dict(self.rule)})
+
+    async def _patch_rule(self, request: web.Request) -> web.Response:
+        if (error := self._check(request)) is not None:
+            return error
+        rule_id = request.match_info["rule_id"]
+        if rule_id != RULE_ID:
+            return _error(
+                404,
+                f"Entity of type: 'ChargeRuleDB' with hashKey: '{USER_ID}' and "
+                f"rangeKey: '{rule_id}' not found",
+            )
+        body = await self._json_body(request)
+        if not isinstance(body, dict) or not body:
+            return _error(400, "Invalid rule")
+        percent, target, pre = (
+            body.get("targetPercent"),
+            body.get("targetTime"),
+            body.get("preconditioning"),
+        )
+        if percent is not None and (not isinstance(percent, int) or not 0 <= percent <= 100):
+            return _error(400, "targetPercent must be 0-100")
+        if target is not None and (not isinstance(target, int) or not 0 <= target < 86400):
+            return _error(400, "targetTime must be seconds after midnight")
+        if pre is not None and not isinstance(pre, dict):
+            return _error(400, "Invalid preconditioning")
+        if percent is not None:
+            self.rule["targetPercent"] = percent
+        if target is not None:
+            self.rule["targetTime"] = target
+        if pre is not None:
+            self.rule["preconditioningEnabled"] = bool(pre.get("enabled"))
+            self.rule["preconditionLengthMins"] = int(pre.get("lengthMins") or 15)
+        if request.query.get("recalculateSession") == "true":
+            self._retarget(self.clock.timestamp())
+        return web.json_response(dict(self.rule))
+
+    def _check_active(self, request: web.Request, *serial_keys: str) -> web.Response | None:
+        if (error := self._check(request, *serial_keys)) is not None:
+            return error
+        if self.mode not in ACTIVE_MODES:
+            return _error(400, "No active charge session")
+        return None
+
+    async def _max_charge(self, request: web.Request) -> web.Response:
+        if (error := self._check_active(request, "serial", "serial2")) is not None:
+            return error
+        enabled = request.query.get("enabled")
+        if enabled not in ("true", "false"):
+            return _error(400, "enabled must be true or false")
+        if enabled == "true":
+            self.mode = "MAX_CHARGE"
+        else:
+            self.mode = "SMART_CHARGE"
+            self._plan(self.clock.timestamp())
+        return web.Response(status=200)
+
+    async def _stop(self, request: web.Request) -> web.Response:
+        if (error := self._check_active(request, "serial")) is not None:
+            return error
+        self.mode = "STOPPED"
+        return web.Response(text="")
+
+    async def _resume(self, request: web.Request) -> web.Response:
+        if (error := self._check_active(request, "serial")) is not None:
+            return error
+        self.mode = "SMART_CHARGE"
+        self._plan(self.clock.timestamp())
+        return web.Response(text="")
+
+    async def _approve(self, request: web.Request) -> web.Response:
+        if (error := self._check(request, "serial")) is not None:
+            return error
+        if self.mode != "PENDING_APPROVAL" or request.query.get("approve") != "true":
+            return _error(400, "No charge waiting for approval")
+        self._start_session(self.clock.timestamp())
+        return web.Response(status=200)
+
+    async def _get_settings(self, request: web.Request) -> web.Response:
+        if (error := self._check(request)) is not None:
+            return error
+        return web.json_response(copy.deepcopy(self.user_settings))
+
+    async def _put_settings(self, request: web.Request) -> web.Response:
+        if (error := self._check(request)) is not None:
+            return error
+        body = await self._json_body(request)
+        caps = body.get("chargeSettings") if isinstance(body, dict) else None
+        if not isinstance(caps, list) or not caps or not isinstance(caps[0], dict):
+            return _error(400, "chargeSettings missing")
+        value = caps[0].get("value")
+        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+            return _error(400, "Invalid price cap")
+        self.user_settings = body
+        return web.Response(status=200)
+
+    async def _app_settings(self, request: web.Request) -> web.Response:
+        if (error := self._check(request, "serial")) is not None:
+            return error
+        body = await self._json_body(request)
+        if not isinstance(body, dict) or not body or set(body) - set(self.optional_settings):
+            return _error(400, "Unknown setting")
+        if body.get("solarMode", "IGNORE") not in ("IGNORE", "ZERO_EXPORT"):
+            return _error(400, "Invalid solar mode")
+        self.optional_settings.update(body)
+        return web.Response(status=200)
+
+    async def _advanced(self, request: web.Request) -> web.Response:
+        if (error := self._check(request, "serial")) is not None:
+            return error
+        amps = HOUSE_AMPS + self._power(self.clock.timestamp()) / VOLTS
+        return web.json_response(
+            {
+                "model": "Home Pro V1.0-Single",
+                "firmwareVersion": "v2.65",
+                "online": self.online,
+                "pluggedIn": self.mode != "DISCONNECTED",
+                "clampAmps": round(amps, 2),
+                "clampConnected": True,
+                "mainMaxAmps": 60,
+                "phases": 1,
+            }
+        )
+
+    def _find_car(self, request: web.Request) -> dict[str, Any] | None:
+        return next((c for c in self.cars if c["id"] == request.match_info["car_id"]), None)
+
+    async def _select_car(self, request: web.Request) -> web.Response:
+        if (error := self._check(request)) is not None:
+            return error
+        if (car := self._find_car(request)) is None:
+            return _error(404, "Car not found")
+        self.cars.remove(car)
+        self.cars.insert(0, car)
+        return web.Response(status=200)
+
+    async def _car_soc(self, request: web.Request) -> web.Response:
+        if (error := self._check(request)) is not None:
+            return error
+        if (car := self._find_car(request)) is None:
+            return _error(404, "Car not found")
+        body = await self._json_body(request)
+        percent = body.get("currentChargePercent") if isinstance(body, dict) else None
+        if not isinstance(percent, int) or not 0 <= percent <= 100:
+            return _error(400, "currentChargePercent must be 0-100")
+        self.soc[car["id"]] = float(percent)
+        if car is self.car and self.mode in ACTIVE_MODES:
+            self.soc_start = percent - self.delivered / car["wh"] * 100
+            self._retarget(self.clock.timestamp())
+        return web.Response(status=200)
+
+    # -- control API -------------------------------------------------------------------------
+
+    def control_routes(self) -> list[web.RouteDef]:
+        """Routes under /_sim/ohme: offline/online, plug/unplug, password, state."""
+        return [
+            web.post("/offline", self._ctl_offline),
+            web.post("/online", self._ctl_online),
+            web.post("/plug", self._ctl_plug),
+            web.post("/unplug", self._ctl_unplug),
+            web.post("/password", self._ctl_password),
+            web.post("/revoke", self._ctl_revoke),
+            web.get("/state", self._ctl_state),
+        ]
+
+    async def _ctl_offline(self, _: web.Request) -> web.Response:
+        self.sync()
+        self.online = False
+        return await self._ctl_state(_)
+
+    async def _ctl_online(self, _: web.Request) -> web.Response:
+        self.sync()
+        self.online = True
+        return await self._ctl_state(_)
+
+    async def _ctl_plug(self, _: web.Request) -> web.Response:
+        self.sync()
+        if self.mode == "DISCONNECTED":
+            self.plug_at = self.clock.timestamp()
+            self._on_event(self.plug_at)
+        return await self._ctl_state(_)
+
+    async def _ctl_unplug(self, _: web.Request) -> web.Response:
+        self.sync()
+        if self.mode != "DISCONNECTED":
+            self.mode = "DISCONNECTED"
+            self.slots = []
+            self.plug_at = self.clock.timestamp() + REPLUG_AFTER
+        return await self._ctl_state(_)
+
+    async def _ctl_password(self, request: web.Request) -> web.Response:
+        data = await self._json_body(request)
+        if not isinstance(data, dict) or not isinstance(data.get("password"), str):
+            return web.json_response({"error": "password required"}, status=400)
+        self.password = data["password"]
+        return await self._ctl_revoke(request)
+
+    async def _ctl_revoke(self, _: web.Request) -> web.Response:
+        self.id_tokens.clear()
+        self.refresh_tokens.clear()
+        return await self._ctl_state(_)
+
+    async def _ctl_state(self, _: web.Request) -> web.Response:
+        return web.json_response(
+            {
+                "mode": self.mode,
+                "online": self.online,
+                "delivered_wh": round(self.delivered),
+                "needed_wh": round(self.needed),
+                "soc": {k: round(v, 1) for k, v in self.soc.items()},
+                "slots": len(self.slots),
+                "rule": self.rule,
+            }
+        )
+
+    def dev_entries(self, base_url: str) -> list[DevEntry]:
+        """Add the demo account, with the API URL pointing at this simulator."""
+        return [
+            DevEntry(
+                "ohme",
+                [{"email": EMAIL, "password": PASSWORD, "api_url": f"{base_url}/{self.name}"}],
+            )
+        ]
+
+
+VENDOR = OhmeVendor

@@ -1,0 +1,414 @@
+"""Unit tests of the Ohme client (aioresponses) and its tolerant models."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+from datetime import UTC, datetime
+import re
+from typing import Any
+
+import aiohttp
+from aioresponses import aioresponses
+import pytest
+
+from custom_components.ohme.api import (
+    GOOGLE_API_KEY,
+    Account,
+    ChargerMode,
+    ChargerStatus,
+    ChargeSession,
+    CtReading,
+    OhmeApiError,
+    OhmeAuthError,
+    OhmeClient,
+    OhmeConnectionError,
+    OhmeRateLimitError,
+    OhmeResponseError,
+)
+
+LOGIN = re.compile(r"^https://www\.googleapis\.com/identitytoolkit/v3/relyingparty/verifyPassword")
+REFRESH = re.compile(r"^https://securetoken\.googleapis\.com/v1/token")
+API = "https://api.ohme.io"
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+async def session() -> AsyncGenerator[aiohttp.ClientSession]:
+    async with aiohttp.ClientSession() as session:
+        yield session
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def client(session: aiohttp.ClientSession, clock: Clock) -> OhmeClient:
+    return OhmeClient("a@b.c", "pw", session, monotonic=clock)
+
+
+def _login(mock: aioresponses, n: int = 1, **kwargs: Any) -> None:
+    mock.post(
+        LOGIN,
+        payload={"idToken": f"id{n}", "refreshToken": f"r{n}", "localId": "user"},
+        **kwargs,
+    )
+
+
+def _calls(mock: aioresponses, method: str, pattern: str) -> list[Any]:
+    return [
+        call
+        for (m, url), calls in mock.requests.items()
+        if m == method and pattern in str(url)
+        for call in calls
+    ]
+
+
+async def test_login_wire_format_and_headers(client: OhmeClient) -> None:
+    """Login posts a form with the public key; requests carry the Firebase token."""
+    with aioresponses() as mock:
+        _login(mock)
+        mock.get(f"{API}/v1/chargeSessions", payload=[{"mode": "SMART_CHARGE"}])
+        session = await client.async_get_charge_session()
+        (login,) = _calls(mock, "POST", "verifyPassword")
+        assert login.kwargs["params"] == {"key": GOOGLE_API_KEY}
+        assert login.kwargs["data"] == {
+            "email": "a@b.c",
+            "password": "pw",
+            "returnSecureToken": "True",
+        }
+        (get,) = _calls(mock, "GET", "chargeSessions")
+        assert get.kwargs["headers"]["Authorization"] == "Firebase id1"
+        assert get.kwargs["headers"]["Content-Type"] == "application/json"
+    assert session.status is ChargerStatus.PLUGGED_IN
+    assert client.user_id == "user"
+
+
+async def test_refresh_after_45_minutes(client: OhmeClient, clock: Clock) -> None:
+    """The token is refreshed (form body, camelCase keys) once it is 45 minutes old."""
+    with aioresponses() as mock:
+        _login(mock)
+        mock.get(f"{API}/v1/users/me/account", payload={}, repeat=True)
+        await client.async_get_account()
+        clock.now += 2699
+        await client.async_get_account()
+        assert not _calls(mock, "POST", "securetoken")
+        clock.now += 1
+        mock.post(REFRESH, payload={"id_token": "id2", "refresh_token": "r2"})
+        await client.async_get_account()
+        (refresh,) = _calls(mock, "POST", "securetoken")
+        assert refresh.kwargs["data"] == {"grantType": "refresh_token", "refreshToken": "r1"}
+        assert len(_calls(mock, "POST", "verifyPassword")) == 1
+        last = _calls(mock, "GET", "account")[-1]
+        assert last.kwargs["headers"]["Authorization"] == "Firebase id2"
+
+
+async def test_refused_refresh_logs_in_again(client: OhmeClient, clock: Clock) -> None:
+    """A refused refresh falls back to a full login."""
+    with aioresponses() as mock:
+        _login(mock)
+        mock.get(f"{API}/v1/users/me/account", payload={}, repeat=True)
+        await client.async_get_account()
+        clock.now += 3000
+        mock.post(REFRESH, status=400, payload={"error": {"message": "INVALID_REFRESH_TOKEN"}})
+        _login(mock, 2)
+        await client.async_get_account()
+        assert len(_calls(mock, "POST", "verifyPassword")) == 2
+
+
+async def test_401_relogin_once(client: OhmeClient) -> None:
+    """One 401 triggers one new login; a second 401 is an auth error."""
+    with aioresponses() as mock:
+        _login(mock)
+        mock.get(f"{API}/v1/users/me/account", status=401)
+        _login(mock, 2)
+        mock.get(f"{API}/v1/users/me/account", payload={"user": {"id": "u"}})
+        assert (await client.async_get_account()).user_id == "u"
+        mock.get(f"{API}/v1/users/me/account", status=401)
+        _login(mock, 3)
+        mock.get(f"{API}/v1/users/me/account", status=403)
+        with pytest.raises(OhmeAuthError):
+            await client.async_get_account()
+
+
+async def test_login_refused(client: OhmeClient) -> None:
+    """Google's 400 on verifyPassword is an auth error."""
+    with aioresponses() as mock:
+        mock.post(LOGIN, status=400, payload={"error": {"message": "INVALID_PASSWORD"}})
+        with pytest.raises(OhmeAuthError):
+            await client.async_login()
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error"),
+    [
+        ({"status": 500}, OhmeApiError),
+        ({"status": 429, "headers": {"Retry-After": "120"}}, OhmeRateLimitError),
+        ({"exception": aiohttp.ClientConnectionError()}, OhmeConnectionError),
+        ({"exception": TimeoutError()}, OhmeConnectionError),
+        ({"body": "{not json", "content_type": "application/json"}, OhmeResponseError),
+    ],
+)
+async def test_errors(client: OhmeClient, kwargs: dict[str, Any], error: type[Exception]) -> None:
+    """HTTP, network, timeout and JSON failures are wrapped in the client's errors."""
+    with aioresponses() as mock:
+        _login(mock)
+        mock.get(f"{API}/v1/chargeSessions", **kwargs)
+        with pytest.raises(error) as err:
+            await client.async_get_charge_session()
+    if isinstance(err.value, OhmeRateLimitError):
+        assert err.value.retry_after == 120
+
+
+@pytest.mark.parametrize("header", [None, "soon"])
+async def test_rate_limit_without_usable_header(client: OhmeClient, header: str | None) -> None:
+    """A 429 without a numeric Retry-After leaves the wait to the caller."""
+    with aioresponses() as mock:
+        _login(mock)
+        mock.get(
+            f"{API}/v1/chargeSessions",
+            status=429,
+            headers={"Retry-After": header} if header else {},
+        )
+        with pytest.raises(OhmeRateLimitError) as err:
+            await client.async_get_charge_session()
+    assert err.value.retry_after is None
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error"),
+    [
+        ({"exception": aiohttp.ClientConnectionError()}, OhmeConnectionError),
+        ({"status": 500}, OhmeApiError),
+        ({"payload": {"kind": "no tokens"}}, OhmeResponseError),
+        ({"payload": ["not", "an", "object"]}, OhmeResponseError),
+        ({"body": "<html>", "content_type": "text/html"}, OhmeResponseError),
+    ],
+)
+async def test_login_failures(
+    client: OhmeClient, kwargs: dict[str, Any], error: type[Exception]
+) -> None:
+    """Login failures other than refused credentials are not auth errors."""
+    with aioresponses() as mock:
+        mock.post(LOGIN, **kwargs)
+        with pytest.raises(error):
+            await client.async_login()
+
+
+async def test_writes_wire_format(client: OhmeClient) -> None:
+    """Every write uses the reference's path, query and body; any 2xx is success."""
+    with aioresponses() as mock:
+        _login(mock)
+        rule = f"{API}/v2/users/me/charge-rules/rule1?persist=true&recalculateSession=true"
+        mock.patch(rule, payload={}, repeat=True)
+        await client.async_update_rule("rule1", target_percent=70)
+        await client.async_update_rule("rule1", target_time=27900, preconditioning_mins=0)
+        max_url = f"{API}/v2/charge-devices/c/charge-sessions/active/c/max-charge"
+        mock.put(f"{max_url}?enabled=true", status=204)
+        await client.async_set_max_charge("c", True)
+        mock.put(f"{max_url}?enabled=false", status=200)
+        await client.async_set_max_charge("c", False)
+        mock.post(f"{API}/v1/chargeSessions/c/stop", body="")
+        await client.async_pause("c")
+        mock.put(f"{API}/v1/chargeSessions/c/approve?approve=true", status=202)
+        await client.async_approve("c")
+        mock.get(
+            f"{API}/v1/users/me/settings",
+            payload={"chargeSettings": [{"enabled": False, "value": 1}], "x": 1},
+        )
+        mock.put(f"{API}/v1/users/me/settings")
+        await client.async_set_price_cap(enabled=True, value=12.5)
+        mock.put(f"{API}/v1/chargeDevices/c/appSettings")
+        await client.async_set_app_settings("c", {"buttonsLocked": False})
+        mock.put(f"{API}/v1/car/car2/select")
+        await client.async_select_car("car2")
+        mock.put(f"{API}/v1/car/car1/state-of-charge")
+        await client.async_set_car_soc("car1", 42)
+        bodies = [c.kwargs["data"] for c in _calls(mock, "PATCH", "charge-rules")]
+        assert bodies == [
+            '{"targetPercent": 70}',
+            '{"targetTime": 27900, "preconditioning": {"enabled": false, "lengthMins": 15, "temperature": null}}',
+        ]
+        (settings,) = _calls(mock, "PUT", "settings")
+        assert (
+            settings.kwargs["data"]
+            == '{"chargeSettings": [{"enabled": true, "value": 12.5}], "x": 1}'
+        )
+        (soc,) = _calls(mock, "PUT", "state-of-charge")
+        assert soc.kwargs["data"] == '{"currentChargePercent": 42}'
+        (select,) = _calls(mock, "PUT", "select")
+        assert select.kwargs["data"] is None
+
+
+async def test_reads(client: OhmeClient) -> None:
+    """nextSessionInfo and advancedSettings are parsed."""
+    with aioresponses() as mock:
+        _login(mock)
+        mock.get(
+            f"{API}/v1/chargeSessions/nextSessionInfo",
+            payload={"rule": {"id": "r", "targetPercent": 52}},
+        )
+        rule = await client.async_get_next_rule()
+        assert rule is not None
+        assert rule.target_percent == 52
+        mock.get(f"{API}/v1/chargeSessions/nextSessionInfo", payload=[])
+        assert await client.async_get_next_rule() is None
+        mock.get(f"{API}/v1/chargeDevices/c/advancedSettings", payload={"clampAmps": 0.1})
+        ct = await client.async_get_ct_reading("c")
+        assert ct == CtReading(connected=True, amps=0.1, online=None)
+
+
+# -- models ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("mode", "watt", "status", "charge_mode"),
+    [
+        ("PENDING_APPROVAL", 100, ChargerStatus.PENDING_APPROVAL, None),
+        ("DISCONNECTED", 0, ChargerStatus.UNPLUGGED, None),
+        ("STOPPED", 0, ChargerStatus.PAUSED, ChargerMode.PAUSED),
+        ("FINISHED_CHARGE", 0, ChargerStatus.FINISHED, None),
+        ("SMART_CHARGE", 7000, ChargerStatus.CHARGING, ChargerMode.SMART_CHARGE),
+        ("MAX_CHARGE", 0, ChargerStatus.PLUGGED_IN, ChargerMode.MAX_CHARGE),
+        ("CALCULATING", 0, ChargerStatus.PLUGGED_IN, None),
+        ("SOMETHING_NEW", 10, ChargerStatus.CHARGING, None),
+        (None, 0, ChargerStatus.PLUGGED_IN, None),
+    ],
+)
+def test_status_and_mode(
+    mode: str | None, watt: int, status: ChargerStatus, charge_mode: ChargerMode | None
+) -> None:
+    """Status and mode are derived as in reference section 4."""
+    session = ChargeSession.from_json([{"mode": mode, "power": {"watt": watt}}])
+    assert session.status is status
+    assert session.mode is charge_mode
+
+
+def test_session_tolerates_nulls() -> None:
+    """Null or missing power, appliedRule, chargerStatus and slots do not crash."""
+    session = ChargeSession.from_json(
+        [{"mode": "SMART_CHARGE", "power": None, "appliedRule": None, "allSessionSlots": None}]
+    )
+    assert session.power_w == 0
+    assert session.voltage_v is None
+    assert session.applied_rule is None
+    assert session.online is False
+    assert session.slots == ()
+    assert session.energy_wh == 0
+    assert ChargeSession.from_json([]).status is ChargerStatus.UNPLUGGED
+    assert ChargeSession.from_json(None).status is ChargerStatus.UNPLUGGED
+
+
+def test_energy() -> None:
+    """Energy comes from the session's delivered energy, else the battery estimate."""
+    stats = ChargeSession.from_json(
+        [
+            {
+                "mode": "SMART_CHARGE",
+                "chargeStats": {"energyChargedTotalWh": 1500},
+                "batterySoc": {"wh": 20000},
+            }
+        ]
+    )
+    assert stats.energy_wh == 1500
+    estimate = ChargeSession.from_json([{"mode": "SMART_CHARGE", "batterySoc": {"wh": 900}}])
+    assert estimate.energy_wh == 900
+
+
+def test_slots_merged() -> None:
+    """Adjacent slots merge, energy adds up, bad slots are skipped, order is by start."""
+    base = int(datetime(2024, 12, 30, 4, tzinfo=UTC).timestamp() * 1000)
+    half = 1_800_000
+    session = ChargeSession.from_json(
+        [
+            {
+                "mode": "SMART_CHARGE",
+                "allSessionSlots": [
+                    {"startTimeMs": base + 4 * half, "endTimeMs": base + 5 * half, "watts": 3000},
+                    {"startTimeMs": base, "endTimeMs": base + half, "watts": 7000},
+                    {"startTimeMs": base + half, "endTimeMs": base + 2 * half, "watts": 7000},
+                    {"startTimeMs": base, "endTimeMs": base, "watts": 7000},
+                    {"startTimeMs": None, "endTimeMs": base, "watts": 7000},
+                    "junk",
+                ],
+            }
+        ]
+    )
+    first, second = session.slots
+    assert (first.start, first.end) == (
+        datetime(2024, 12, 30, 4, tzinfo=UTC),
+        datetime(2024, 12, 30, 5, tzinfo=UTC),
+    )
+    assert first.energy == 7.0
+    assert first.power == 7.0
+    assert second.energy == 1.5
+    assert second.power == 3.0
+
+
+def test_account_tolerates_missing_fields() -> None:
+    """Null cars, tariff, capabilities and settings do not crash."""
+    account = Account.from_json(
+        {
+            "cars": None,
+            "tariff": None,
+            "chargeDevices": [
+                {"id": "c", "modelCapabilities": None, "modelTypeDisplayName": "Ohme Go"}
+            ],
+        }
+    )
+    assert account.cars == ()
+    assert account.current_car is None
+    assert account.price_cap_available is True
+    assert account.price_cap_enabled is None
+    assert account.charger is not None
+    assert account.charger.model == "Go"
+    assert account.charger.capabilities == frozenset()
+    assert account.charger.solar_capable is False
+    assert Account.from_json(None).charger is None
+    assert Account.from_json({"chargeDevices": [{"no": "id"}]}).charger is None
+
+
+def test_account_details() -> None:
+    """Vehicle names, DSR tariffs and price cap as ohmepy derives them."""
+    account = Account.from_json(
+        {
+            "cars": [
+                {"id": "1", "name": "My car"},
+                {
+                    "id": "2",
+                    "model": {"make": "Kia", "availableFromYear": 2020, "availableToYear": 2023},
+                },
+                {"id": "3", "model": None},
+                {"name": "no id"},
+            ],
+            "tariff": {"dsrTariff": True},
+            "userSettings": {"chargeSettings": [{"enabled": True, "value": 15}]},
+            "chargeDevices": [
+                {
+                    "id": "c",
+                    "modelCapabilities": {"solarModes": ["ZERO_EXPORT"]},
+                    "optionalSettings": {"solarMode": "ZERO_EXPORT"},
+                }
+            ],
+        }
+    )
+    assert [car.name for car in account.cars] == [
+        "My car",
+        "Kia Unknown (2020-2023)",
+        "Unknown Unknown",
+    ]
+    assert account.price_cap_available is False
+    assert account.price_cap_enabled is True
+    assert account.price_cap == 15
+    assert account.charger is not None
+    assert account.charger.solar_capable
+    assert account.charger.solar_boost
+    assert account.charger.name == "Ohme charger"

@@ -1,0 +1,178 @@
+"""Polling against the simulated cloud: progression, outages, tokens, reauth, back-off, cost."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
+from homeassistant.const import STATE_UNAVAILABLE
+from homeassistant.core import HomeAssistant
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from simulator import Simulator
+from simulator.ohme import OhmeVendor
+
+from .conftest import Advance, setup_entry
+
+STATUS = "sensor.ohme_home_pro_status"
+ENERGY = "sensor.ohme_home_pro_energy"
+POWER = "sensor.ohme_home_pro_power"
+LOGIN = "POST /ohme/identitytoolkit/v3/relyingparty/verifyPassword"
+REFRESH = "POST /ohme/securetoken/v1/token"
+SESSIONS = "GET /ohme/v1/chargeSessions"
+NEXT = "GET /ohme/v1/chargeSessions/nextSessionInfo"
+
+
+async def test_session_progresses(
+    hass: HomeAssistant, mock_entry: MockConfigEntry, advance: Advance
+) -> None:
+    """Unplugged -> plugged in -> charging in slots -> finished, on the simulated clock."""
+    await setup_entry(hass, mock_entry)
+    assert hass.states.get(STATUS).state == "unplugged"
+    assert hass.states.get(ENERGY).state == "0.0"
+    assert hass.states.get("select.ohme_home_pro_charger_mode").state == STATE_UNAVAILABLE
+    await advance(630)
+    assert hass.states.get(STATUS).state == "plugged_in"
+    assert hass.states.get("select.ohme_home_pro_charger_mode").state == "smart_charge"
+    assert hass.states.get("sensor.ohme_home_pro_charge_slots").state != "unknown"
+    start = hass.states.get("sensor.ohme_home_pro_next_charge_slot_start").state
+    assert start == "2026-01-15T12:25:00+00:00"
+    assert hass.states.get("binary_sensor.ohme_home_pro_charge_slot_active").state == "off"
+    await advance(930)
+    assert hass.states.get(STATUS).state == "charging"
+    assert hass.states.get(POWER).state == "7.0"
+    assert hass.states.get("binary_sensor.ohme_home_pro_charge_slot_active").state == "on"
+    energy = float(hass.states.get(ENERGY).state)
+    assert energy > 0
+    for _ in range(8):
+        await advance(1800)
+    assert hass.states.get(STATUS).state == "finished"
+    assert float(hass.states.get(ENERGY).state) >= 16.0  # 40 % of a 40 kWh battery
+    assert hass.states.get("sensor.ohme_home_pro_vehicle_battery").state == "80"
+
+
+async def test_unavailable_and_recovery(
+    hass: HomeAssistant, mock_entry: MockConfigEntry, simulator: Simulator, advance: Advance
+) -> None:
+    """A failing cloud makes entities unavailable; they recover by themselves."""
+    await setup_entry(hass, mock_entry)
+    fault = simulator.faults.inject("ohme", "/v1/chargeSessions", status=502)
+    await advance(30)
+    assert hass.states.get(STATUS).state == STATE_UNAVAILABLE
+    assert hass.states.get("switch.ohme_home_pro_lock_buttons").state == "off"
+    simulator.faults.remove(fault.id)
+    await advance(30)
+    assert hass.states.get(STATUS).state == "unplugged"
+
+
+async def test_malformed_answer_is_an_outage(
+    hass: HomeAssistant, mock_entry: MockConfigEntry, simulator: Simulator, advance: Advance
+) -> None:
+    """Malformed JSON is handled like an outage."""
+    await setup_entry(hass, mock_entry)
+    simulator.faults.inject("ohme", "/v1/chargeSessions", malformed=True, remaining=1)
+    await advance(30)
+    assert hass.states.get(STATUS).state == STATE_UNAVAILABLE
+    await advance(30)
+    assert hass.states.get(STATUS).state == "unplugged"
+
+
+async def test_offline_charger_is_unavailable(
+    hass: HomeAssistant, mock_entry: MockConfigEntry, vendor: OhmeVendor, advance: Advance
+) -> None:
+    """When Ohme reports the charger offline every entity is unavailable."""
+    await setup_entry(hass, mock_entry)
+    vendor.online = False
+    await advance(30)
+    assert hass.states.get(STATUS).state == STATE_UNAVAILABLE
+    assert hass.states.get("switch.ohme_home_pro_lock_buttons").state == STATE_UNAVAILABLE
+    vendor.online = True
+    await advance(30)
+    assert hass.states.get(STATUS).state == "unplugged"
+
+
+async def test_token_refresh_without_relogin(
+    hass: HomeAssistant, mock_entry: MockConfigEntry, simulator: Simulator, advance: Advance
+) -> None:
+    """The ID token is refreshed before it is 45 minutes old, without a new login."""
+    await setup_entry(hass, mock_entry)
+    assert simulator.log.count("ohme", LOGIN) == 1
+    for _ in range(2 * 50):
+        await advance(30)
+    assert simulator.log.count("ohme", LOGIN) == 1
+    assert simulator.log.count("ohme", REFRESH) == 1
+    assert hass.states.get(STATUS).state != STATE_UNAVAILABLE
+
+
+async def test_401_logs_in_again(
+    hass: HomeAssistant,
+    mock_entry: MockConfigEntry,
+    vendor: OhmeVendor,
+    simulator: Simulator,
+    advance: Advance,
+) -> None:
+    """A revoked token gets one new login and the poll still succeeds."""
+    await setup_entry(hass, mock_entry)
+    vendor.id_tokens.clear()
+    await advance(30)
+    assert simulator.log.count("ohme", LOGIN) == 2
+    assert hass.states.get(STATUS).state == "unplugged"
+
+
+async def test_persistent_401_starts_reauth(
+    hass: HomeAssistant, mock_entry: MockConfigEntry, vendor: OhmeVendor, advance: Advance
+) -> None:
+    """When the new login is refused too, the reauth flow starts."""
+    await setup_entry(hass, mock_entry)
+    vendor.password = "changed-elsewhere"
+    vendor.id_tokens.clear()
+    await advance(30)
+    flows = hass.config_entries.flow.async_progress()
+    assert [flow["context"]["source"] for flow in flows] == [SOURCE_REAUTH]
+    assert mock_entry.state is ConfigEntryState.LOADED
+
+
+async def test_rate_limit_backs_off(
+    hass: HomeAssistant, mock_entry: MockConfigEntry, simulator: Simulator, advance: Advance
+) -> None:
+    """HTTP 429 stretches the poll interval to Retry-After, then returns to 30 s."""
+    await setup_entry(hass, mock_entry)
+    coordinator = mock_entry.runtime_data.session
+    simulator.faults.inject(
+        "ohme", "/v1/chargeSessions", status=429, headers={"Retry-After": "300"}, remaining=1
+    )
+    await advance(30)
+    assert coordinator.update_interval == timedelta(seconds=300)
+    before = simulator.log.count("ohme", SESSIONS)
+    await advance(120)
+    assert simulator.log.count("ohme", SESSIONS) == before
+    await advance(200)
+    assert coordinator.update_interval == timedelta(seconds=30)
+    assert hass.states.get(STATUS).state == "unplugged"
+
+
+async def test_rate_limit_without_retry_after(
+    hass: HomeAssistant, mock_entry: MockConfigEntry, simulator: Simulator, advance: Advance
+) -> None:
+    """Without Retry-After the back-off is five minutes."""
+    await setup_entry(hass, mock_entry)
+    simulator.faults.inject("ohme", "/v1/chargeSessions", status=429, remaining=1)
+    await advance(30)
+    assert mock_entry.runtime_data.session.update_interval == timedelta(minutes=5)
+
+
+async def test_requests_per_hour(
+    hass: HomeAssistant, mock_entry: MockConfigEntry, simulator: Simulator, advance: Advance
+) -> None:
+    """Count what one hour costs: fewer requests than core (2 per 30 s + 1 per 30 min)."""
+    await setup_entry(hass, mock_entry)
+    simulator.log.reset()
+    for _ in range(120):
+        await advance(30)
+    total = simulator.log.count("ohme")
+    sessions = simulator.log.count("ohme", SESSIONS)
+    next_info = simulator.log.count("ohme", NEXT)
+    print(f"ohme requests in one simulated hour: {total} ({simulator.log.as_dict(0)})")
+    assert sessions == 120
+    assert next_info <= 13
+    assert total < 242
