@@ -133,6 +133,7 @@ CT_SENSOR: OhmeSensorEntityDescription[CtReading] = OhmeSensorEntityDescription(
     key="ct_current",
     translation_key="ct_current",
     device_class=SensorDeviceClass.CURRENT,
+    entity_registry_enabled_default=False,  # as core; enabling it adds 60 requests/hour
     state_class=SensorStateClass.MEASUREMENT,
     native_unit_of_measurement=UnitOfElectricCurrent.AMPERE,
     value_fn=lambda data: data.amps,

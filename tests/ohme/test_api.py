@@ -412,3 +412,21 @@ def test_account_details() -> None:
     assert account.charger.solar_capable
     assert account.charger.solar_boost
     assert account.charger.name == "Ohme charger"
+
+
+async def test_rate_limit_gate(client: OhmeClient, clock: Clock) -> None:
+    """After a 429 no request is sent until Retry-After has passed."""
+    with aioresponses() as mock:
+        _login(mock)
+        mock.get(f"{API}/v1/chargeSessions", status=429, headers={"Retry-After": "120"})
+        with pytest.raises(OhmeRateLimitError):
+            await client.async_get_charge_session()
+        clock.now += 100
+        with pytest.raises(OhmeRateLimitError) as err:
+            await client.async_get_account()
+        assert err.value.retry_after == pytest.approx(20)
+        assert not _calls(mock, "GET", "account")
+        clock.now += 21
+        mock.get(f"{API}/v1/users/me/account", payload={})
+        await client.async_get_account()
+        assert len(_calls(mock, "GET", "account")) == 1

@@ -45,6 +45,14 @@ async def test_user_flow(hass: HomeAssistant, api_url: str) -> None:
     assert result["result"].unique_id is None
 
 
+@pytest.fixture
+def no_setup() -> object:
+    """Do not set up entries that point at the real Ohme cloud."""
+    with patch("custom_components.ohme.async_setup_entry", return_value=True) as mock:
+        yield mock
+
+
+@pytest.mark.usefixtures("no_setup")
 async def test_user_flow_default_url_not_stored(hass: HomeAssistant) -> None:
     """Without Advanced mode there is no URL field and core-compatible data is stored."""
     flow_id = await _start(hass, advanced=False)
@@ -167,6 +175,7 @@ async def test_reconfigure(
     assert mock_entry.data == {"email": EMAIL, "password": "changed", CONF_API_URL: api_url + "/"}
 
 
+@pytest.mark.usefixtures("no_setup")
 async def test_reconfigure_back_to_default_url(
     hass: HomeAssistant, mock_entry: MockConfigEntry
 ) -> None:

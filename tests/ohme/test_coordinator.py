@@ -7,6 +7,7 @@ from datetime import timedelta
 from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
 from homeassistant.const import STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
+import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from simulator import Simulator
@@ -161,18 +162,28 @@ async def test_rate_limit_without_retry_after(
     assert mock_entry.runtime_data.session.update_interval == timedelta(minutes=5)
 
 
-async def test_requests_per_hour(
-    hass: HomeAssistant, mock_entry: MockConfigEntry, simulator: Simulator, advance: Advance
+@pytest.mark.parametrize("plugged_in", [False, True])
+async def test_requests_per_hour(  # noqa: PLR0917
+    hass: HomeAssistant,
+    mock_entry: MockConfigEntry,
+    simulator: Simulator,
+    vendor: OhmeVendor,
+    advance: Advance,
+    plugged_in: bool,
 ) -> None:
     """Count what one hour costs: fewer requests than core (2 per 30 s + 1 per 30 min)."""
+    if not plugged_in:
+        vendor.plug_at = 4e9  # far beyond the hour measured
     await setup_entry(hass, mock_entry)
+    if plugged_in:
+        await advance(600)
     simulator.log.reset()
     for _ in range(120):
         await advance(30)
     total = simulator.log.count("ohme")
-    sessions = simulator.log.count("ohme", SESSIONS)
-    next_info = simulator.log.count("ohme", NEXT)
-    print(f"ohme requests in one simulated hour: {total} ({simulator.log.as_dict(0)})")
-    assert sessions == 120
-    assert next_info <= 13
-    assert total < 242
+    endpoints = simulator.log.as_dict(0)["by_vendor"]["ohme"]["endpoints"]
+    print(f"ohme requests in one simulated hour ({plugged_in=}): {total} {endpoints}")
+    assert simulator.log.count("ohme", SESSIONS) == 120
+    assert simulator.log.count("ohme", NEXT) == (0 if plugged_in else 12)
+    assert simulator.log.count("ohme", LOGIN) == 0
+    assert total <= (123 if plugged_in else 135)  # core: 2 per 30 s + 1 per 30 min = 242

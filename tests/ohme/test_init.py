@@ -37,6 +37,7 @@ async def test_setup_and_unload(
     assert mock_entry.state is ConfigEntryState.NOT_LOADED
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_core_entry_loads_with_real_urls(
     hass: HomeAssistant,
     aioclient_mock: AiohttpClientMocker,

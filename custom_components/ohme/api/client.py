@@ -31,6 +31,7 @@ REFRESH_PATH = "/v1/token"
 TOKEN_MAX_AGE = 2700  # seconds: refresh before the one-hour ID token is 45 minutes old
 USER_AGENT = "ha-cloud-energy-ohme/1.0"
 TIMEOUT = 10.0
+DEFAULT_RETRY_AFTER = 300.0  # seconds to wait after a 429 without Retry-After
 
 
 class OhmeClient:
@@ -61,6 +62,7 @@ class OhmeClient:
         self._refresh_token: str | None = None
         self._token_birth = 0.0
         self._token_lock = asyncio.Lock()
+        self._retry_at: float | None = None
         self.user_id: str | None = None
 
     def _now(self) -> float:
@@ -130,15 +132,15 @@ class OhmeClient:
 
     # -- requests ---------------------------------------------------------------------
 
-    @staticmethod
-    def _check_status(resp: aiohttp.ClientResponse, path: str) -> None:
-        """Raise for non-2xx answers other than 401/403."""
+    def _check_status(self, resp: aiohttp.ClientResponse, path: str) -> None:
+        """Raise for non-2xx answers other than 401/403; remember a 429's wait."""
         if resp.status == 429:
             header = resp.headers.get("Retry-After")
             try:
                 retry_after: float | None = float(header) if header else None
             except ValueError:
                 retry_after = None
+            self._retry_at = self._now() + (retry_after or DEFAULT_RETRY_AFTER)
             raise OhmeRateLimitError(retry_after)
         if not 200 <= resp.status < 300:
             raise OhmeApiError(path, resp.status)
@@ -153,6 +155,11 @@ class OhmeClient:
         parse: bool = True,
     ) -> Any:
         """Send an authorised request; log in again once on 401/403."""
+        if self._retry_at is not None:
+            wait = self._retry_at - self._now()
+            if wait > 0:  # Ohme asked us to slow down: no request at all until then
+                raise OhmeRateLimitError(wait)
+            self._retry_at = None
         for attempt in (1, 2):
             token = await self._async_ensure_token()
             headers = {
