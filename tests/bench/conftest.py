@@ -81,6 +81,12 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         recorder.write()
 
 
+@callback
+def _every(event_data: Any) -> bool:
+    """Let every event through."""
+    return True
+
+
 class StateWrites:
     """Counts state writes (changed or reported) while active."""
 
@@ -96,7 +102,8 @@ class StateWrites:
     def __enter__(self) -> Self:
         self._unsubs = [
             self.hass.bus.async_listen(EVENT_STATE_CHANGED, self._seen),
-            self.hass.bus.async_listen(EVENT_STATE_REPORTED, self._seen),
+            # HA requires a filter (a callback) for state_reported listeners.
+            self.hass.bus.async_listen(EVENT_STATE_REPORTED, self._seen, event_filter=_every),
         ]
         return self
 
