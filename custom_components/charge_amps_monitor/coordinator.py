@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
+from homeassistant.util import dt as dt_util
 
 from .api import (
     ChargeAmpsAuthError,
@@ -60,6 +61,7 @@ class ChargeAmpsCoordinator(DataUpdateCoordinator[ChargeAmpsData]):
         )
         self.client = client
         self.consecutive_failures = 0
+        self.retry_after_until: datetime | None = None
 
     def set_base_interval(self, interval: timedelta) -> None:
         """Change the normal polling interval (a running back-off keeps its longer delay)."""
@@ -74,11 +76,23 @@ class ChargeAmpsCoordinator(DataUpdateCoordinator[ChargeAmpsData]):
         delay: timedelta = min(self.base_interval * (2**self.consecutive_failures), cap)
         if retry_after is not None:
             delay = max(delay, timedelta(seconds=retry_after))
+            self.retry_after_until = dt_util.utcnow() + timedelta(seconds=retry_after)
         self.update_interval = delay
         return delay
 
     async def _async_update_data(self) -> ChargeAmpsData:
         """Fetch every charge point with one request."""
+        # A refresh asked for (e.g. by homeassistant.update_entity) while the service's
+        # Retry-After runs is not sent; one second of slack covers the poll timer's rounding.
+        if self.retry_after_until is not None:
+            wait = (self.retry_after_until - dt_util.utcnow()).total_seconds()
+            if wait > 1:
+                raise UpdateFailed(
+                    translation_domain=DOMAIN,
+                    translation_key="rate_limited",
+                    translation_placeholders={"seconds": str(int(wait))},
+                )
+            self.retry_after_until = None
         try:
             points = await self.client.async_get_charge_points()
         except ChargeAmpsAuthError as err:

@@ -145,6 +145,8 @@ async def test_rate_limit_honours_retry_after(
     await tick(hass, freezer, simulator, 60)
     assert coordinator.update_interval == timedelta(seconds=900)
     assert hass.states.get("sensor.garage_charger_status").state == STATE_UNAVAILABLE
+    # A refresh asked for by the user is not sent either.
+    await coordinator.async_refresh()
     for _ in range(14):
         await tick(hass, freezer, simulator, 60)
     assert owned_count(simulator) == 2  # nothing sent while Retry-After runs
