@@ -88,6 +88,8 @@ class OhmeCoordinator[DataT](DataUpdateCoordinator[DataT]):
         client: OhmeClient,
         name: str,
         interval: timedelta,
+        *,
+        always_update: bool = False,
     ) -> None:
         """Create the coordinator."""
         super().__init__(
@@ -96,7 +98,7 @@ class OhmeCoordinator[DataT](DataUpdateCoordinator[DataT]):
             config_entry=entry,
             name=f"Ohme {name}",
             update_interval=interval,
-            always_update=False,
+            always_update=always_update,
         )
         self.client = client
         self._interval = interval
@@ -183,7 +185,10 @@ class OhmeSessionCoordinator(OhmeCoordinator[SessionData]):
         self, hass: HomeAssistant, entry: OhmeConfigEntry, client: OhmeClient, serial: str
     ) -> None:
         """Create the coordinator."""
-        super().__init__(hass, entry, client, "charge session", SESSION_INTERVAL)
+        # Slot entities depend on the time as well as the data: update them every poll.
+        super().__init__(
+            hass, entry, client, "charge session", SESSION_INTERVAL, always_update=True
+        )
         self.serial = serial
         self._next_rule_at: datetime | None = None
 

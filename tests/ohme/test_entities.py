@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from homeassistant.config_entries import SOURCE_REAUTH
@@ -243,3 +244,29 @@ async def test_rule_id_fetched_when_missing(
     await _call(hass, "number", "set_value", TARGET, value=75)
     assert vendor.rule["targetPercent"] == 75
     assert hass.states.get(TARGET).state == "75"
+
+
+async def test_targets_while_paused_come_from_the_suspended_rule(
+    hass: HomeAssistant, mock_entry: MockConfigEntry, vendor: OhmeVendor, advance: Advance
+) -> None:
+    """While paused, the target shown is the suspended rule's."""
+    await _plugged_in(hass, mock_entry, advance)
+    await _call(hass, "select", "select_option", MODE, option="paused")
+    vendor.rule["targetPercent"] = 55
+    await advance(30)
+    assert hass.states.get("sensor.ohme_home_pro_status").state == "paused"
+    assert hass.states.get(TARGET).state == "55"
+
+
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
+async def test_state_of_charge_without_vehicle(
+    hass: HomeAssistant, mock_entry: MockConfigEntry, simulator: Simulator, advance: Advance
+) -> None:
+    """Without a vehicle on the account the SoC cannot be sent."""
+    await _plugged_in(hass, mock_entry, advance)
+    account = mock_entry.runtime_data.account
+    account.async_set_updated_data(replace(account.data, cars=()))
+    with pytest.raises(HomeAssistantError) as err:
+        await _call(hass, "number", "set_value", SOC, value=50)
+    assert err.value.translation_key == "no_vehicle"
+    assert simulator.log.count("ohme", "PUT /ohme/v1/car/{car_id}/state-of-charge") == 0
