@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+import json
 from typing import Any
 
 from homeassistant.components.diagnostics import async_redact_data
@@ -19,9 +20,7 @@ async def async_get_config_entry_diagnostics(
 ) -> dict[str, Any]:
     """Return the entry and what the coordinators hold, redacted."""
     runtime = entry.runtime_data
-    account = asdict(runtime.account.data)
-    if account.get("charger"):
-        account["charger"]["capabilities"] = sorted(account["charger"]["capabilities"])
+    account = _plain(asdict(runtime.account.data))
     return async_redact_data(
         {
             "entry": {
@@ -30,7 +29,7 @@ async def async_get_config_entry_diagnostics(
                 "data": dict(entry.data),
             },
             "account": account,
-            "session": asdict(runtime.session.data),
+            "session": _plain(asdict(runtime.session.data)),
             "ct": asdict(runtime.ct.data) if runtime.ct is not None else None,
             "coordinators": {
                 name: {
@@ -45,3 +44,13 @@ async def async_get_config_entry_diagnostics(
         },
         TO_REDACT,
     )
+
+
+def _plain(data: dict[str, Any]) -> dict[str, Any]:
+    """Turn tuples, sets and datetimes into JSON values so that redaction reaches them all."""
+
+    def default(value: Any) -> Any:
+        return sorted(value) if isinstance(value, (set, frozenset)) else str(value)
+
+    result: dict[str, Any] = json.loads(json.dumps(data, default=default))
+    return result
