@@ -19,10 +19,12 @@ from .api import (
     ChargeSession,
     ChargeSlot,
     CtReading,
+    OhmeApiError,
     OhmeAuthError,
     OhmeClient,
     OhmeError,
     OhmeRateLimitError,
+    OhmeResponseError,
 )
 from .const import (
     ACCOUNT_INTERVAL,
@@ -203,8 +205,12 @@ class OhmeSessionCoordinator(OhmeCoordinator[SessionData]):
             or (previous is not None and previous.session.in_progress)
         ):
             # The next-session rule only feeds the targets while no charge is in progress.
-            next_rule = await self.client.async_get_next_rule()
+            # If Ohme cannot answer it, keep the last rule rather than lose the session.
             self._next_rule_at = now
+            try:
+                next_rule = await self.client.async_get_next_rule()
+            except (OhmeApiError, OhmeResponseError) as err:
+                LOGGER.debug("Ohme next-session rule unavailable: %s", err)
         energy = session.energy_wh
         if session.in_progress and previous is not None and previous.session.in_progress:
             energy = max(energy, previous.energy_wh)

@@ -187,3 +187,16 @@ async def test_requests_per_hour(  # noqa: PLR0917
     assert simulator.log.count("ohme", NEXT) == (0 if plugged_in else 12)
     assert simulator.log.count("ohme", LOGIN) == 0
     assert total <= (123 if plugged_in else 135)  # core: 2 per 30 s + 1 per 30 min = 242
+
+
+async def test_next_rule_failure_keeps_the_session(
+    hass: HomeAssistant, mock_entry: MockConfigEntry, simulator: Simulator, advance: Advance
+) -> None:
+    """A failing nextSessionInfo leaves the targets unknown, not every entity unavailable."""
+    simulator.faults.inject("ohme", "/v1/chargeSessions/nextSessionInfo", status=404)
+    await setup_entry(hass, mock_entry)
+    assert hass.states.get(STATUS).state == "unplugged"
+    assert hass.states.get("number.ohme_home_pro_target_percentage").state == "unknown"
+    simulator.faults.clear()
+    await advance(300)
+    assert hass.states.get("number.ohme_home_pro_target_percentage").state == "80"
