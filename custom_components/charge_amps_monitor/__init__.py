@@ -8,7 +8,15 @@ from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 
 from .api import ChargeAmpsClient
-from .const import CONF_BASE_URL, CONF_HOST_NAME, DEFAULT_BASE_URL, DEFAULT_HOST_NAME, DOMAIN
+from .const import (
+    CONF_BASE_URL,
+    CONF_HOST_NAME,
+    CONF_TOKEN,
+    CONF_TOKEN_VALID_UNTIL,
+    DEFAULT_BASE_URL,
+    DEFAULT_HOST_NAME,
+    DOMAIN,
+)
 from .coordinator import (
     ChargeAmpsConfigEntry,
     ChargeAmpsCoordinator,
@@ -20,13 +28,22 @@ PLATFORMS: list[Platform] = [Platform.BINARY_SENSOR, Platform.SENSOR]
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: ChargeAmpsConfigEntry) -> bool:
-    """Log in, fetch the charge points and set up the platforms."""
+    """Log in (or resume the saved token), fetch the charge points and set up the platforms."""
+
+    def _save_token(token: str, valid_until: float) -> None:
+        hass.config_entries.async_update_entry(
+            entry, data={**entry.data, CONF_TOKEN: token, CONF_TOKEN_VALID_UNTIL: valid_until}
+        )
+
     client = ChargeAmpsClient(
         async_get_clientsession(hass),
         entry.data[CONF_EMAIL],
         entry.data[CONF_PASSWORD],
         base_url=entry.data.get(CONF_BASE_URL, DEFAULT_BASE_URL),
         host_name=entry.data.get(CONF_HOST_NAME, DEFAULT_HOST_NAME),
+        token=entry.data.get(CONF_TOKEN),
+        token_valid_until=entry.data.get(CONF_TOKEN_VALID_UNTIL),
+        on_token=_save_token,
     )
     coordinator = ChargeAmpsCoordinator(hass, entry, client)
     await coordinator.async_config_entry_first_refresh()

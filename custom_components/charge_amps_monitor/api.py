@@ -382,8 +382,15 @@ class ChargeAmpsClient:
         host_name: str = DEFAULT_HOST_NAME,
         request_timeout: float = DEFAULT_TIMEOUT,
         clock: Callable[[], float] | None = None,
+        token: str | None = None,
+        token_valid_until: float | None = None,
+        on_token: Callable[[str, float], None] | None = None,
     ) -> None:
-        """Keep the credentials; nothing is sent until the first call."""
+        """Keep the credentials; nothing is sent until the first call.
+
+        ``token`` and ``token_valid_until`` (local POSIX time) resume a token saved earlier, so
+        a restart does not cost a login; ``on_token`` is called after each login to save it.
+        """
         self._session = session
         self._email = email.strip()
         self._password = password
@@ -391,8 +398,9 @@ class ChargeAmpsClient:
         self._host_name = host_name.strip()
         self._timeout = aiohttp.ClientTimeout(total=request_timeout)
         self._clock = clock or _now
-        self._token: str | None = None
-        self._token_valid_until = 0.0
+        self._token: str | None = token if token and token_valid_until else None
+        self._token_valid_until = token_valid_until or 0.0
+        self._on_token = on_token
         self._lock = asyncio.Lock()
         self.login_count = 0
         self.request_count = 0
@@ -401,6 +409,11 @@ class ChargeAmpsClient:
     def base_url(self) -> str:
         """Return the API base URL."""
         return self._base_url
+
+    @property
+    def token(self) -> str | None:
+        """Return the current token, if any."""
+        return self._token
 
     @property
     def token_valid_until(self) -> float | None:
@@ -477,6 +490,8 @@ class ChargeAmpsClient:
         margin = min(TOKEN_MARGIN, lifetime / 10)
         self._token = token
         self._token_valid_until = now + lifetime - margin
+        if self._on_token is not None:
+            self._on_token(token, self._token_valid_until)
         _LOGGER.debug("Logged in to %s; token renewed in %.0f s", self._base_url, lifetime - margin)
         return token
 

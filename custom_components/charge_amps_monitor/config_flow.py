@@ -21,6 +21,8 @@ from .api import ChargeAmpsAuthError, ChargeAmpsClient, ChargeAmpsError
 from .const import (
     CONF_BASE_URL,
     CONF_HOST_NAME,
+    CONF_TOKEN,
+    CONF_TOKEN_VALID_UNTIL,
     CONF_UPDATE_INTERVAL,
     DEFAULT_BASE_URL,
     DEFAULT_HOST_NAME,
@@ -83,6 +85,7 @@ class ChargeAmpsConfigFlow(ConfigFlow, domain=DOMAIN):
         """Start with nothing entered."""
         self._credentials: dict[str, str] = {}
         self._advanced: dict[str, Any] = {}
+        self._token: dict[str, Any] = {}
 
     @staticmethod
     @callback
@@ -93,7 +96,11 @@ class ChargeAmpsConfigFlow(ConfigFlow, domain=DOMAIN):
     async def _async_validate(
         self, email: str, password: str, base_url: str, host_name: str
     ) -> dict[str, str]:
-        """Log in against the base URL that will be used; return form errors."""
+        """Log in against the base URL that will be used; return form errors.
+
+        The token of a successful login is kept in ``self._token`` and saved with the entry, so
+        setting the entry up does not log in a second time.
+        """
         errors: dict[str, str] = {}
         client = ChargeAmpsClient(
             async_get_clientsession(self.hass),
@@ -111,6 +118,11 @@ class ChargeAmpsConfigFlow(ConfigFlow, domain=DOMAIN):
         except Exception:  # noqa: BLE001 - any failure must end in a form error
             LOGGER.exception("Unexpected error while logging in to Charge Amps")
             errors["base"] = "unknown"
+        else:
+            self._token = {
+                CONF_TOKEN: client.token,
+                CONF_TOKEN_VALID_UNTIL: client.token_valid_until,
+            }
         return errors
 
     def _async_create(self, endpoint: Mapping[str, Any]) -> ConfigFlowResult:
@@ -121,6 +133,7 @@ class ChargeAmpsConfigFlow(ConfigFlow, domain=DOMAIN):
                 **self._credentials,
                 CONF_HOST_NAME: endpoint[CONF_HOST_NAME],
                 CONF_BASE_URL: endpoint[CONF_BASE_URL],
+                **self._token,
             },
             options={
                 CONF_UPDATE_INTERVAL: int(
@@ -207,7 +220,7 @@ class ChargeAmpsConfigFlow(ConfigFlow, domain=DOMAIN):
             )
             if not errors:
                 return self.async_update_reload_and_abort(
-                    entry, data_updates={CONF_PASSWORD: user_input[CONF_PASSWORD]}
+                    entry, data_updates={CONF_PASSWORD: user_input[CONF_PASSWORD], **self._token}
                 )
         return self.async_show_form(
             step_id="reauth_confirm",
@@ -253,6 +266,7 @@ class ChargeAmpsConfigFlow(ConfigFlow, domain=DOMAIN):
                         CONF_PASSWORD: user_input[CONF_PASSWORD],
                         CONF_BASE_URL: base_url,
                         CONF_HOST_NAME: host_name,
+                        **self._token,
                     },
                 )
         suggested = {

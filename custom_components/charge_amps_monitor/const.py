@@ -6,6 +6,8 @@ from datetime import timedelta
 import logging
 from typing import Final
 
+from homeassistant.const import CONF_TOKEN
+
 from .api import DEFAULT_BASE_URL, DEFAULT_HOST_NAME
 
 DOMAIN: Final = "charge_amps_monitor"
@@ -16,6 +18,8 @@ MANUFACTURER: Final = "Charge Amps"
 CONF_HOST_NAME: Final = "host_name"
 CONF_BASE_URL: Final = "base_url"
 CONF_UPDATE_INTERVAL: Final = "update_interval"
+# The last token (CONF_TOKEN) and until when it is used (local POSIX time): restarts re-use it.
+CONF_TOKEN_VALID_UNTIL: Final = "token_valid_until"  # noqa: S105 - a key, not a secret
 
 DEFAULT_UPDATE_INTERVAL: Final = 60
 MIN_UPDATE_INTERVAL: Final = 10
@@ -27,6 +31,8 @@ MAX_BACKOFF: Final = timedelta(minutes=30)
 __all__ = [
     "CONF_BASE_URL",
     "CONF_HOST_NAME",
+    "CONF_TOKEN",
+    "CONF_TOKEN_VALID_UNTIL",
     "CONF_UPDATE_INTERVAL",
     "DEFAULT_BASE_URL",
     "DEFAULT_HOST_NAME",

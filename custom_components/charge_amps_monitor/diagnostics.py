@@ -9,11 +9,13 @@ from homeassistant.components.diagnostics import async_redact_data
 from homeassistant.const import CONF_EMAIL, CONF_PASSWORD
 from homeassistant.core import HomeAssistant
 
+from .const import CONF_TOKEN
 from .coordinator import ChargeAmpsConfigEntry
 
 TO_REDACT = {
     CONF_EMAIL,
     CONF_PASSWORD,
+    CONF_TOKEN,
     "title",
     "unique_id",
     "id",

@@ -364,3 +364,33 @@ async def test_base_url_and_host(session: aiohttp.ClientSession) -> None:
         await client.async_login()
     assert seen["json"]["hostName"] == "example.org"
     assert seen["headers"]["Origin"] == "https://example.org"
+
+
+async def test_resumed_token(session: aiohttp.ClientSession, clock: FakeClock) -> None:
+    saved: list[tuple[str, float]] = []
+    client = ChargeAmpsClient(
+        session,
+        "a@b.c",
+        "pw",
+        clock=clock,
+        token="saved-token",
+        token_valid_until=clock.now + 100,
+        on_token=lambda token, until: saved.append((token, until)),
+    )
+    assert client.token == "saved-token"
+    seen: list[str] = []
+
+    def on_owned(url: Any, **kwargs: Any) -> CallbackResult:
+        seen.append(kwargs["headers"]["Authorization"])
+        return CallbackResult(payload=[])
+
+    with aioresponses() as mock:
+        mock.post(OWNED, callback=on_owned, repeat=True)
+        mock.post(LOGIN, payload=login_body(iat=clock.now + 100))
+        await client.async_get_charge_points()
+        clock.now += 100
+        await client.async_get_charge_points()
+    assert seen[0] == "Bearer saved-token"
+    assert seen[1] != "Bearer saved-token"
+    assert client.login_count == 1
+    assert saved == [(client.token, clock.now + 3300)]

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Generator
+import time
 from typing import Any
 from unittest.mock import AsyncMock, patch
 
 from homeassistant.config_entries import SOURCE_USER
-from homeassistant.const import CONF_EMAIL, CONF_PASSWORD
+from homeassistant.const import CONF_EMAIL, CONF_PASSWORD, CONF_TOKEN
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType, InvalidData
 import pytest
@@ -16,11 +17,12 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.charge_amps_monitor.const import (
     CONF_BASE_URL,
     CONF_HOST_NAME,
+    CONF_TOKEN_VALID_UNTIL,
     CONF_UPDATE_INTERVAL,
     DOMAIN,
 )
 from simulator import Simulator
-from simulator.chargeamps import ACCOUNT_EMAIL, ACCOUNT_PASSWORD, ChargeAmpsVendor
+from simulator.chargeamps import ACCOUNT_EMAIL, ACCOUNT_PASSWORD, ChargeAmpsVendor, read_jwt
 
 CREDENTIALS = {CONF_EMAIL: ACCOUNT_EMAIL, CONF_PASSWORD: ACCOUNT_PASSWORD}
 
@@ -63,7 +65,11 @@ async def test_user_flow(hass: HomeAssistant, sim_url: str, vendor: ChargeAmpsVe
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["title"] == "Demo@ChargeAmps.example"
-    assert result["data"] == {
+    data = dict(result["data"])
+    token = data.pop(CONF_TOKEN)
+    assert read_jwt(token)["jti"] in vendor.active_tokens
+    assert data.pop(CONF_TOKEN_VALID_UNTIL) > time.time()
+    assert data == {
         CONF_EMAIL: "Demo@ChargeAmps.example",
         CONF_PASSWORD: ACCOUNT_PASSWORD,
         CONF_HOST_NAME: "my.charge.space",
@@ -130,7 +136,13 @@ async def test_advanced_flow(
         advanced(f" {url}/ ", **{CONF_UPDATE_INTERVAL: 120, CONF_HOST_NAME: " my.charge.space "}),
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["data"] == {**CREDENTIALS, CONF_HOST_NAME: "my.charge.space", CONF_BASE_URL: url}
+    assert result["data"] | {CONF_TOKEN: None, CONF_TOKEN_VALID_UNTIL: None} == {
+        **CREDENTIALS,
+        CONF_HOST_NAME: "my.charge.space",
+        CONF_BASE_URL: url,
+        CONF_TOKEN: None,
+        CONF_TOKEN_VALID_UNTIL: None,
+    }
     assert result["options"] == {CONF_UPDATE_INTERVAL: 120}
     assert vendor.logins == 1
     assert vendor.last_login["hostName"] == "my.charge.space"
@@ -203,6 +215,8 @@ async def test_reauth(
     assert result["reason"] == "reauth_successful"
     assert mock_config_entry.data[CONF_PASSWORD] == "new-password"
     assert mock_config_entry.data[CONF_EMAIL] == ACCOUNT_EMAIL
+    # The token of the successful check is saved for the reload.
+    assert read_jwt(mock_config_entry.data[CONF_TOKEN])["jti"] == vendor.active_tokens[-1]
 
 
 async def test_reconfigure(

@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 from datetime import timedelta
+import time
 
+import aiohttp
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
-from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE
+from homeassistant.config_entries import SOURCE_REAUTH, SOURCE_USER, ConfigEntryState
+from homeassistant.const import (
+    CONF_EMAIL,
+    CONF_PASSWORD,
+    CONF_TOKEN,
+    STATE_OFF,
+    STATE_ON,
+    STATE_UNAVAILABLE,
+)
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 from homeassistant.util import dt as dt_util
@@ -14,9 +23,24 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
 from custom_components.charge_amps_monitor import async_remove_config_entry_device
-from custom_components.charge_amps_monitor.const import CONF_UPDATE_INTERVAL, DOMAIN
+from custom_components.charge_amps_monitor.api import ChargeAmpsClient
+from custom_components.charge_amps_monitor.const import (
+    CONF_BASE_URL,
+    CONF_HOST_NAME,
+    CONF_TOKEN_VALID_UNTIL,
+    CONF_UPDATE_INTERVAL,
+    DOMAIN,
+)
 from simulator import Simulator
-from simulator.chargeamps import AURA_ID, HALO_ID, ChargeAmpsVendor, make_aura
+from simulator.chargeamps import (
+    ACCOUNT_EMAIL,
+    ACCOUNT_PASSWORD,
+    AURA_ID,
+    HALO_ID,
+    ChargeAmpsVendor,
+    make_aura,
+    read_jwt,
+)
 
 OWNED = "POST /chargeamps/api/users/chargepoints/owned"
 LOGIN = "POST /chargeamps/api/auth/login"
@@ -376,3 +400,79 @@ async def test_logins_per_simulated_day(
     # No request was refused: the token is renewed before it expires.
     assert {r.status for r in simulator.log.recent} == {200}
     assert hass.states.get("sensor.garage_charger_status").state == "online"
+
+
+async def test_flow_and_setup_log_in_once(
+    hass: HomeAssistant, simulator: Simulator, vendor: ChargeAmpsVendor
+) -> None:
+    """The token of the flow's credential check is the one the entry starts with."""
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_USER, "show_advanced_options": True}
+    )
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_EMAIL: ACCOUNT_EMAIL, CONF_PASSWORD: ACCOUNT_PASSWORD}
+    )
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {
+            CONF_HOST_NAME: "my.charge.space",
+            CONF_BASE_URL: simulator.url("chargeamps"),
+            CONF_UPDATE_INTERVAL: 60,
+        },
+    )
+    await hass.async_block_till_done()
+    entry = result["result"]
+    assert entry.state is ConfigEntryState.LOADED
+    assert vendor.logins == 1
+    assert owned_count(simulator) == 1
+
+    # A restart within the token's lifetime does not log in either.
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.LOADED
+    assert vendor.logins == 1
+    assert owned_count(simulator) == 2
+
+
+async def test_login_saves_token(
+    hass: HomeAssistant, init_integration: MockConfigEntry, vendor: ChargeAmpsVendor
+) -> None:
+    token = init_integration.data[CONF_TOKEN]
+    assert read_jwt(token)["jti"] == vendor.active_tokens[-1]
+    assert init_integration.data[CONF_TOKEN_VALID_UNTIL] == (
+        init_integration.runtime_data.client.token_valid_until
+    )
+
+
+@pytest.mark.parametrize("case", [(-10, False), (600, True)], ids=["expired", "refused"])
+async def test_saved_token_expired_or_refused(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    simulator: Simulator,
+    vendor: ChargeAmpsVendor,
+    case: tuple[float, bool],
+) -> None:
+    """A saved token past its time is not sent; a refused one costs one login, then works."""
+    valid_for, revoked = case
+    async with aiohttp.ClientSession() as session:
+        client = ChargeAmpsClient(
+            session, ACCOUNT_EMAIL, ACCOUNT_PASSWORD, base_url=simulator.url("chargeamps")
+        )
+        await client.async_login()
+    assert client.token is not None
+    if revoked:
+        vendor.active_tokens.clear()
+    mock_config_entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(
+        mock_config_entry,
+        data={
+            **mock_config_entry.data,
+            CONF_TOKEN: client.token,
+            CONF_TOKEN_VALID_UNTIL: time.time() + valid_for,
+        },
+    )
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert vendor.logins == 2
+    assert owned_count(simulator) == (2 if revoked else 1)
+    assert mock_config_entry.data[CONF_TOKEN] != client.token

@@ -113,9 +113,9 @@ def test_charge_amps_monitor_end_to_end(hass_env: HassEnv) -> None:
         ),
         timeout=30,
     )
-    # One login for the flow, one at setup: every poll since re-used the token.
-    assert diagnostics["client"]["logins"] == 1
-    assert hass_env.sim("GET", f"{CONTROL}/state")["logins"] - logins_before == 2
+    # One login, in the flow: the entry started with that token and every poll re-used it.
+    assert diagnostics["client"]["logins"] == 0
+    assert hass_env.sim("GET", f"{CONTROL}/state")["logins"] - logins_before == 1
     text = str(diagnostics)
     assert steps[0]["password"] not in text
     assert steps[0]["email"] not in text
