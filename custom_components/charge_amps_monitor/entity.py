@@ -114,9 +114,7 @@ def async_add_entities_dynamically(
                 entities.extend(factory(coordinator, point, connector))
         # Forget chargers that left the account (their devices are removed), so they come
         # back if they return.
-        known.intersection_update(
-            {k for k in known if k[0] in coordinator.data},
-        )
+        known.difference_update({k for k in known if k[0] not in coordinator.data})
         if entities:
             async_add_entities(entities)
 

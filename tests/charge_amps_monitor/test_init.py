@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 import time
 
@@ -127,8 +128,6 @@ async def test_cloud_failure_backs_off_and_heals(
     assert owned_count(simulator) == 3
     assert coordinator.update_interval == timedelta(seconds=240)
 
-    # Timeouts count as failures too; the cap is 30 minutes.
-    coordinator.consecutive_failures = 10
     simulator.faults.clear()
     await tick(hass, freezer, simulator, 240)
     assert owned_count(simulator) == 4
@@ -146,10 +145,17 @@ async def test_backoff_cap(
     freezer: FrozenDateTimeFactory,
 ) -> None:
     coordinator = init_integration.runtime_data.coordinator
-    coordinator.consecutive_failures = 10
     simulator.faults.inject("chargeamps", "/api/users/chargepoints/owned", status=500)
-    await tick(hass, freezer, simulator, 60)
-    assert coordinator.update_interval == timedelta(minutes=30)
+    seen: list[float] = []
+    wait = 60.0
+    for _ in range(6):
+        await tick(hass, freezer, simulator, wait)
+        assert coordinator.update_interval is not None
+        wait = coordinator.update_interval.total_seconds()
+        seen.append(wait)
+    # Doubling per failure, capped at 30 minutes; one request per try.
+    assert seen == [120, 240, 480, 960, 1800, 1800]
+    assert owned_count(simulator) == 7
 
 
 async def test_rate_limit_honours_retry_after(
@@ -365,6 +371,15 @@ async def test_connector_lost_and_regained(
     registry = er.async_get(hass)
     assert registry.async_get_entity_id("sensor", DOMAIN, f"{HALO_ID}_c1_power") == (
         "sensor.garage_connector_1_power"
+    )
+
+    # A connector the charger did not have before gets its entities without a reload; the
+    # others keep their unique ids.
+    halo.connectors.append(replace(schuko, connector_id=3, name="Extra"))
+    await tick(hass, freezer, simulator, 60)
+    assert hass.states.get("sensor.garage_connector_3_status").state == "charging"
+    assert registry.async_get_entity_id("sensor", DOMAIN, f"{HALO_ID}_c2_power") == (
+        "sensor.garage_connector_2_power"
     )
 
 
