@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from homeassistant.components.binary_sensor import (
@@ -12,11 +12,10 @@ from homeassistant.components.binary_sensor import (
 )
 from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api import ChargePoint, ChargePointStatus, Connector
-from .coordinator import ChargeAmpsConfigEntry, ChargeAmpsCoordinator
+from .coordinator import ChargeAmpsConfigEntry
 from .entity import ChargeAmpsConnectorEntity, ChargeAmpsEntity, async_add_entities_dynamically
 
 PARALLEL_UPDATES = 0
@@ -69,17 +68,14 @@ async def async_setup_entry(
 ) -> None:
     """Add the binary sensors of every charger and connector, now and as they appear."""
 
-    def _entities(
-        coordinator: ChargeAmpsCoordinator, point: ChargePoint, connector: Connector | None
-    ) -> Iterable[Entity]:
-        if connector is None:
-            return [ChargerBinarySensor(coordinator, point.id, d) for d in CHARGER_BINARY_SENSORS]
-        return [
-            ConnectorBinarySensor(coordinator, point.id, connector.connector_id, d)
-            for d in CONNECTOR_BINARY_SENSORS
-        ]
-
-    async_add_entities_dynamically(entry, async_add_entities, _entities)
+    async_add_entities_dynamically(
+        entry,
+        async_add_entities,
+        charger_entity=ChargerBinarySensor,
+        charger_descriptions=CHARGER_BINARY_SENSORS,
+        connector_entity=ConnectorBinarySensor,
+        connector_descriptions=CONNECTOR_BINARY_SENSORS,
+    )
 
 
 class ChargerBinarySensor(ChargeAmpsEntity, BinarySensorEntity):

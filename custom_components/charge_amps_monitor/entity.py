@@ -84,34 +84,34 @@ class ChargeAmpsConnectorEntity(ChargeAmpsEntity):
         )
 
 
-type EntityFactory = Callable[
-    [ChargeAmpsCoordinator, ChargePoint, Connector | None], Iterable[Entity]
-]
-
-
-def async_add_entities_dynamically(
+def async_add_entities_dynamically[ChargerT: EntityDescription, ConnectorT: EntityDescription](
     entry: ChargeAmpsConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
-    factory: EntityFactory,
+    *,
+    charger_entity: Callable[[ChargeAmpsCoordinator, str, ChargerT], Entity],
+    charger_descriptions: Iterable[ChargerT],
+    connector_entity: Callable[[ChargeAmpsCoordinator, str, int, ConnectorT], Entity],
+    connector_descriptions: Iterable[ConnectorT],
 ) -> None:
-    """Add entities for every charger and connector now and whenever new ones appear.
-
-    ``factory`` is called with a connector of None for the charger-level entities.
-    """
+    """Add entities for every charger and connector now and whenever new ones appear."""
     coordinator = entry.runtime_data.coordinator
     known: set[tuple[str, int | None]] = set()
 
     def _add_new() -> None:
         entities: list[Entity] = []
         for point in coordinator.data.values():
-            keys: list[tuple[str, int | None]] = [(point.id, None)]
-            keys.extend((point.id, c.connector_id) for c in point.connectors)
-            for key in keys:
-                if key in known:
-                    continue
-                known.add(key)
-                connector = point.connector(key[1]) if key[1] is not None else None
-                entities.extend(factory(coordinator, point, connector))
+            if (point.id, None) not in known:
+                known.add((point.id, None))
+                entities.extend(
+                    charger_entity(coordinator, point.id, d) for d in charger_descriptions
+                )
+            for connector in point.connectors:
+                if (point.id, connector.connector_id) not in known:
+                    known.add((point.id, connector.connector_id))
+                    entities.extend(
+                        connector_entity(coordinator, point.id, connector.connector_id, d)
+                        for d in connector_descriptions
+                    )
         # Forget chargers that left the account (their devices are removed), so they come
         # back if they return.
         known.difference_update({k for k in known if k[0] not in coordinator.data})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from homeassistant.components.sensor import (
@@ -19,12 +19,11 @@ from homeassistant.const import (
     UnitOfPower,
 )
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
 
 from .api import ChargePoint, ChargePointStatus, Connector, ConnectorStatus
-from .coordinator import ChargeAmpsConfigEntry, ChargeAmpsCoordinator
+from .coordinator import ChargeAmpsConfigEntry
 from .entity import ChargeAmpsConnectorEntity, ChargeAmpsEntity, async_add_entities_dynamically
 
 PARALLEL_UPDATES = 0
@@ -170,17 +169,14 @@ async def async_setup_entry(
 ) -> None:
     """Add the sensors of every charger and connector, now and as they appear."""
 
-    def _entities(
-        coordinator: ChargeAmpsCoordinator, point: ChargePoint, connector: Connector | None
-    ) -> Iterable[Entity]:
-        if connector is None:
-            return [ChargerSensor(coordinator, point.id, d) for d in CHARGER_SENSORS]
-        return [
-            ConnectorSensor(coordinator, point.id, connector.connector_id, d)
-            for d in CONNECTOR_SENSORS
-        ]
-
-    async_add_entities_dynamically(entry, async_add_entities, _entities)
+    async_add_entities_dynamically(
+        entry,
+        async_add_entities,
+        charger_entity=ChargerSensor,
+        charger_descriptions=CHARGER_SENSORS,
+        connector_entity=ConnectorSensor,
+        connector_descriptions=CONNECTOR_SENSORS,
+    )
 
 
 class ChargerSensor(ChargeAmpsEntity, SensorEntity):
