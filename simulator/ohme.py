@@ -89,6 +89,7 @@ class OhmeVendor(Vendor):
         self.id_tokens: dict[str, float] = {}
         self.refresh_tokens: set[str] = set()
         self.online = True
+        self.linked = True  # False: the charger vanished from the account
         self.cars: list[dict[str, Any]] = [
             {"id": "car-leaf", "brand": "Nissan", "model": "Leaf", "from": 2018, "wh": 40000.0},
             {"id": "car-tesla", "brand": "Tesla", "model": "Model 3", "from": 2019, "wh": 60000.0},
@@ -281,13 +282,15 @@ class OhmeVendor(Vendor):
         return {
             "user": {"id": USER_ID, "email": EMAIL, "firstName": "Demo", "lastName": "User"},
             "cars": [self._car_json(car) for car in self.cars],
-            "chargeDevices": [self._device_json()],
+            "chargeDevices": [self._device_json()] if self.linked else [],
             "userSettings": copy.deepcopy(self.user_settings),
             "tariff": None,
         }
 
     def session_json(self) -> list[dict[str, Any]]:
-        """Return ``GET /v1/chargeSessions``."""
+        """Return ``GET /v1/chargeSessions`` (empty while the charger is not on the account)."""
+        if not self.linked:
+            return []
         t = self.clock.timestamp()
         active = self.mode in (*ACTIVE_MODES, "FINISHED_CHARGE")
         watts = self._power(t) if self.mode in ACTIVE_MODES else 0.0
@@ -433,7 +436,7 @@ class OhmeVendor(Vendor):
         """Return an error response if unauthorised or the serial is unknown."""
         if not self._authorised(request):
             return self._unauthorised()
-        if any(request.match_info[key] != SERIAL for key in serial_keys):
+        if any(request.match_info[key] != SERIAL or not self.linked for key in serial_keys):
             return _error(404, "Charge device not found")
         return None
 
@@ -604,7 +607,7 @@ class OhmeVendor(Vendor):
     # -- control API -------------------------------------------------------------------------
 
     def control_routes(self) -> list[web.RouteDef]:
-        """Routes under /_sim/ohme: offline/online, plug/unplug, password, state."""
+        """Routes under /_sim/ohme: offline/online, plug/unplug, password, tokens, link, state."""
         return [
             web.post("/offline", self._ctl_offline),
             web.post("/online", self._ctl_online),
@@ -612,6 +615,9 @@ class OhmeVendor(Vendor):
             web.post("/unplug", self._ctl_unplug),
             web.post("/password", self._ctl_password),
             web.post("/revoke", self._ctl_revoke),
+            web.post("/expire", self._ctl_expire),
+            web.post("/unlink", self._ctl_unlink),
+            web.post("/link", self._ctl_link),
             web.get("/state", self._ctl_state),
         ]
 
@@ -652,11 +658,30 @@ class OhmeVendor(Vendor):
         self.refresh_tokens.clear()
         return await self._ctl_state(_)
 
+    async def _ctl_expire(self, _: web.Request) -> web.Response:
+        """Let every ID token expire now (refresh tokens stay valid), as an hour would."""
+        now = self.clock.timestamp()
+        self.id_tokens = dict.fromkeys(self.id_tokens, now)
+        return await self._ctl_state(_)
+
+    async def _ctl_unlink(self, _: web.Request) -> web.Response:
+        """Remove the charger from the account (no session, device endpoints 404)."""
+        self.sync()
+        self.linked = False
+        return await self._ctl_state(_)
+
+    async def _ctl_link(self, _: web.Request) -> web.Response:
+        """Put the charger back on the account."""
+        self.sync()
+        self.linked = True
+        return await self._ctl_state(_)
+
     async def _ctl_state(self, _: web.Request) -> web.Response:
         return web.json_response(
             {
                 "mode": self.mode,
                 "online": self.online,
+                "linked": self.linked,
                 "delivered_wh": round(self.delivered),
                 "needed_wh": round(self.needed),
                 "soc": {k: round(v, 1) for k, v in self.soc.items()},

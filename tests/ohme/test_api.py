@@ -124,19 +124,41 @@ async def test_refused_refresh_logs_in_again(client: OhmeClient, clock: Clock) -
         assert len(_calls(mock, "POST", "verifyPassword")) == 2
 
 
-async def test_401_relogin_once(client: OhmeClient) -> None:
-    """One 401 triggers one new login; a second 401 is an auth error."""
+async def test_401_renews_the_token_once(client: OhmeClient) -> None:
+    """A 401 renews the token with the refresh token; a second 401 is an auth error."""
     with aioresponses() as mock:
         _login(mock)
         mock.get(f"{API}/v1/users/me/account", status=401)
-        _login(mock, 2)
+        mock.post(REFRESH, payload={"id_token": "id2", "refresh_token": "r2"})
         mock.get(f"{API}/v1/users/me/account", payload={"user": {"id": "u"}})
         assert (await client.async_get_account()).user_id == "u"
+        (refresh,) = _calls(mock, "POST", "securetoken")
+        assert refresh.kwargs["data"] == {"grantType": "refresh_token", "refreshToken": "r1"}
+        assert len(_calls(mock, "POST", "verifyPassword")) == 1
+        last = _calls(mock, "GET", "account")[-1]
+        assert last.kwargs["headers"]["Authorization"] == "Firebase id2"
+        # Refresh refused too: log in with the password; still 401 -> the credentials are bad.
         mock.get(f"{API}/v1/users/me/account", status=401)
+        mock.post(REFRESH, status=400, payload={"error": {"message": "TOKEN_EXPIRED"}})
         _login(mock, 3)
-        mock.get(f"{API}/v1/users/me/account", status=403)
+        mock.get(f"{API}/v1/users/me/account", status=401)
         with pytest.raises(OhmeAuthError):
             await client.async_get_account()
+        assert len(_calls(mock, "POST", "verifyPassword")) == 2
+
+
+async def test_persistent_403_is_not_an_auth_error(client: OhmeClient) -> None:
+    """A 403 with a freshly renewed token refuses the request, not the credentials."""
+    with aioresponses() as mock:
+        _login(mock)
+        mock.get(f"{API}/v1/chargeSessions", status=403)
+        mock.post(REFRESH, payload={"id_token": "id2", "refresh_token": "r2"})
+        mock.get(f"{API}/v1/chargeSessions", status=403)
+        with pytest.raises(OhmeApiError) as err:
+            await client.async_get_charge_session()
+        assert err.value.status == 403
+        assert len(_calls(mock, "POST", "securetoken")) == 1
+        assert len(_calls(mock, "POST", "verifyPassword")) == 1
 
 
 async def test_login_refused(client: OhmeClient) -> None:

@@ -105,17 +105,24 @@ async def test_token_refresh_without_relogin(
     assert hass.states.get(STATUS).state != STATE_UNAVAILABLE
 
 
-async def test_401_logs_in_again(
+async def test_401_renews_the_token(
     hass: HomeAssistant,
     mock_entry: MockConfigEntry,
     vendor: OhmeVendor,
     simulator: Simulator,
     advance: Advance,
 ) -> None:
-    """A revoked token gets one new login and the poll still succeeds."""
+    """A rejected ID token is renewed with the refresh token; a revoked one by a new login."""
     await setup_entry(hass, mock_entry)
     vendor.id_tokens.clear()
     await advance(30)
+    assert simulator.log.count("ohme", REFRESH) == 1
+    assert simulator.log.count("ohme", LOGIN) == 1
+    assert hass.states.get(STATUS).state == "unplugged"
+    vendor.id_tokens.clear()
+    vendor.refresh_tokens.clear()
+    await advance(30)
+    assert simulator.log.count("ohme", REFRESH) == 2
     assert simulator.log.count("ohme", LOGIN) == 2
     assert hass.states.get(STATUS).state == "unplugged"
 
@@ -127,6 +134,7 @@ async def test_persistent_401_starts_reauth(
     await setup_entry(hass, mock_entry)
     vendor.password = "changed-elsewhere"
     vendor.id_tokens.clear()
+    vendor.refresh_tokens.clear()
     await advance(30)
     flows = hass.config_entries.flow.async_progress()
     assert [flow["context"]["source"] for flow in flows] == [SOURCE_REAUTH]

@@ -206,6 +206,7 @@ async def test_write_with_refused_credentials_starts_reauth(
     await setup_entry(hass, mock_entry)
     vendor.password = "changed"
     vendor.id_tokens.clear()
+    vendor.refresh_tokens.clear()
     with pytest.raises(HomeAssistantError) as err:
         await _call(hass, "switch", "turn_on", "switch.ohme_home_pro_lock_buttons")
     assert err.value.translation_key == "auth_failed"

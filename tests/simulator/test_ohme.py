@@ -224,6 +224,29 @@ async def test_approval_and_control(api: Api, vendor: OhmeVendor, simulator: Sim
     assert (await (await api.session.get(f"{ctl}/state")).json())["mode"] == "DISCONNECTED"
 
 
+async def test_token_expiry_and_vanishing_charger(api: Api, simulator: Simulator) -> None:
+    """Expired ID tokens are refused while refresh tokens still work; the charger can vanish."""
+    ctl = f"{simulator.base_url}/_sim/ohme"
+    await api.session.post(f"{ctl}/expire")
+    assert (await api.call("GET", "/v1/chargeSessions")).status == 401
+    resp = await api.session.post(
+        f"{api.base}/securetoken/v1/token",
+        params={"key": API_KEY},
+        data={"grantType": "refresh_token", "refreshToken": api.refresh},
+    )
+    api.token = (await resp.json())["id_token"]
+    assert len(await api.json("GET", "/v1/chargeSessions")) == 1
+    state = await (await api.session.post(f"{ctl}/unlink")).json()
+    assert state["linked"] is False
+    assert await api.json("GET", "/v1/chargeSessions") == []
+    assert (await api.json("GET", "/v1/users/me/account"))["chargeDevices"] == []
+    advanced = f"/v1/chargeDevices/{SERIAL}/advancedSettings"
+    assert (await api.call("GET", advanced)).status == 404
+    assert (await (await api.session.post(f"{ctl}/link")).json())["linked"] is True
+    assert (await api.call("GET", advanced)).status == 200
+    assert len((await api.json("GET", "/v1/users/me/account"))["chargeDevices"]) == 1
+
+
 async def test_reset_and_dev_entry(vendor: OhmeVendor) -> None:
     """Reset restores the initial state; the dev entry points at the simulator."""
     vendor.rule["targetPercent"] = 10

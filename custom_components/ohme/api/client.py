@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import Callable
 import json
 import logging
+import math
 import time
 from typing import Any
 
@@ -154,7 +155,14 @@ class OhmeClient:
         body: Any = None,
         parse: bool = True,
     ) -> Any:
-        """Send an authorised request; log in again once on 401/403."""
+        """Send an authorised request; renew the token once on 401/403.
+
+        The ID token may have expired early (the monotonic clock stops while the host
+        sleeps), so the refresh token renews it; only if Google refuses that do we log in
+        with the password again. A 401 with a fresh token means the credentials are no
+        longer accepted (reauth); a 403 with a fresh token is a refusal of that request,
+        which new credentials would not change.
+        """
         if self._retry_at is not None:
             wait = self._retry_at - self._now()
             if wait > 0:  # Ohme asked us to slow down: no request at all until then
@@ -175,10 +183,12 @@ class OhmeClient:
                     ) as resp:
                         if resp.status in (401, 403):
                             if attempt == 1:
-                                _LOGGER.debug("Ohme answered %s, logging in again", resp.status)
+                                _LOGGER.debug("Ohme answered %s, renewing the token", resp.status)
                                 if self._id_token == token:
-                                    self._id_token = None
+                                    self._token_birth = -math.inf  # refresh before the retry
                                 continue
+                            if resp.status == 403:
+                                raise OhmeApiError(path, resp.status)
                             raise OhmeAuthError(f"Ohme refused the token for {path}")
                         self._check_status(resp, path)
                         if not parse:
