@@ -687,6 +687,9 @@ class OhmeVendor(Vendor):
                 "soc": {k: round(v, 1) for k, v in self.soc.items()},
                 "slots": len(self.slots),
                 "rule": self.rule,
+                "car": self.car["id"],
+                "settings": self.optional_settings,
+                "price_cap": self.user_settings["chargeSettings"][0],
             }
         )
 

@@ -33,6 +33,7 @@ from .const import (
     DOMAIN,
     LOGGER,
     NEXT_RULE_MAX_AGE,
+    RATE_LIMIT_SLACK,
     SESSION_INTERVAL,
 )
 
@@ -117,7 +118,9 @@ class OhmeCoordinator[DataT](DataUpdateCoordinator[DataT]):
             ) from err
         except OhmeRateLimitError as err:
             wait = timedelta(seconds=err.retry_after) if err.retry_after else DEFAULT_BACKOFF
-            self.update_interval = max(self._interval, wait)
+            # HA schedules polls on whole seconds and may run one up to a second early: without
+            # the slack that poll would still meet the closed gate and wait a whole interval.
+            self.update_interval = max(self._interval, wait + RATE_LIMIT_SLACK)
             raise UpdateFailed(translation_domain=DOMAIN, translation_key="rate_limited") from err
         except OhmeError as err:
             raise UpdateFailed(

@@ -151,7 +151,7 @@ async def test_rate_limit_backs_off(
         "ohme", "/v1/chargeSessions", status=429, headers={"Retry-After": "300"}, remaining=1
     )
     await advance(30)
-    assert coordinator.update_interval == timedelta(seconds=300)
+    assert coordinator.update_interval == timedelta(seconds=301)  # one second of slack
     before = simulator.log.count("ohme", SESSIONS)
     await advance(120)
     assert simulator.log.count("ohme", SESSIONS) == before
@@ -167,7 +167,7 @@ async def test_rate_limit_without_retry_after(
     await setup_entry(hass, mock_entry)
     simulator.faults.inject("ohme", "/v1/chargeSessions", status=429, remaining=1)
     await advance(30)
-    assert mock_entry.runtime_data.session.update_interval == timedelta(minutes=5)
+    assert mock_entry.runtime_data.session.update_interval == timedelta(minutes=5, seconds=1)
 
 
 @pytest.mark.parametrize("plugged_in", [False, True])
