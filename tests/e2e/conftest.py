@@ -259,6 +259,12 @@ def hass_env(tmp_path_factory: pytest.TempPathFactory) -> Generator[HassEnv]:
         instance.stop()
 
 
+@pytest.fixture(autouse=True, scope="module")
+def _module_sockets() -> None:
+    """Let module-scoped fixtures open sockets (set up before function-scoped ones)."""
+    pytest_socket.enable_socket()
+
+
 @pytest.fixture(autouse=True)
 def _sockets(socket_enabled: None) -> None:
     """Let e2e tests open sockets (still only to 127.0.0.1)."""
