@@ -25,8 +25,11 @@ DEFAULT_UPDATE_INTERVAL: Final = 60
 MIN_UPDATE_INTERVAL: Final = 10
 MAX_UPDATE_INTERVAL: Final = 3600
 
-# Back-off after failed polls: the interval doubles per consecutive failure up to this cap.
-MAX_BACKOFF: Final = timedelta(minutes=30)
+# Back-off after failed polls: the first failure keeps the interval, each further consecutive
+# failure doubles it, up to this cap (or the configured interval, if that is longer). The cap is
+# short on purpose: after an outage the entities come back within five minutes at worst, while
+# a long outage costs the service only 12 requests an hour per account.
+MAX_BACKOFF: Final = timedelta(minutes=5)
 
 __all__ = [
     "CONF_BASE_URL",

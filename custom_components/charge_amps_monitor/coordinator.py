@@ -61,6 +61,10 @@ class ChargeAmpsCoordinator(DataUpdateCoordinator[ChargeAmpsData]):
         )
         self.client = client
         self.consecutive_failures = 0
+        # Chargers (ids) missing from the last answer whose devices are still kept: a charger
+        # is removed only when two answers in a row lack it, so one empty or partial answer
+        # does not delete the user's devices.
+        self.missing: set[str] = set()
         self.retry_after_until: datetime | None = None
 
     def set_base_interval(self, interval: timedelta) -> None:
@@ -70,10 +74,14 @@ class ChargeAmpsCoordinator(DataUpdateCoordinator[ChargeAmpsData]):
             self.update_interval = interval
 
     def _back_off(self, retry_after: float | None) -> timedelta:
-        """Stretch the interval after a failure: doubled per failure, honouring Retry-After."""
+        """Stretch the interval after a failure, honouring Retry-After.
+
+        One failed poll keeps the interval, so a short outage heals at the next normal poll;
+        each further failure in a row doubles it, up to MAX_BACKOFF.
+        """
         self.consecutive_failures += 1
         cap = max(MAX_BACKOFF, self.base_interval)
-        delay: timedelta = min(self.base_interval * (2**self.consecutive_failures), cap)
+        delay: timedelta = min(self.base_interval * (2 ** (self.consecutive_failures - 1)), cap)
         if retry_after is not None:
             delay = max(delay, timedelta(seconds=retry_after))
             self.retry_after_until = dt_util.utcnow() + timedelta(seconds=retry_after)
@@ -123,17 +131,24 @@ class ChargeAmpsCoordinator(DataUpdateCoordinator[ChargeAmpsData]):
         self.consecutive_failures = 0
         self.update_interval = self.base_interval
         data = {point.id: point for point in points}
-        if self.data is None or data.keys() != self.data.keys():
+        if self.data is None or data.keys() != self.data.keys() or self.missing:
             self._remove_stale_devices(data)
         return data
 
     def _remove_stale_devices(self, data: ChargeAmpsData) -> None:
-        """Remove the devices of chargers that are no longer on the account."""
+        """Remove the devices of chargers missing from this answer and the one before."""
         registry = dr.async_get(self.hass)
+        missing: set[str] = set()
         for device in dr.async_entries_for_config_entry(registry, self.config_entry.entry_id):
             ids = {ident for domain, ident in device.identifiers if domain == DOMAIN}
-            if ids and not ids & data.keys():
+            if not ids or ids & data.keys():
+                continue
+            if ids & self.missing:
                 LOGGER.debug("Removing device %s: its charger left the account", device.name)
                 registry.async_update_device(
                     device.id, remove_config_entry_id=self.config_entry.entry_id
                 )
+            else:
+                LOGGER.debug("Charger of device %s missing from the answer", device.name)
+                missing |= ids
+        self.missing = missing

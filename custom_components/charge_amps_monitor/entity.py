@@ -112,9 +112,12 @@ def async_add_entities_dynamically[ChargerT: EntityDescription, ConnectorT: Enti
                         connector_entity(coordinator, point.id, connector.connector_id, d)
                         for d in connector_descriptions
                     )
-        # Forget chargers that left the account (their devices are removed), so they come
-        # back if they return.
-        known.difference_update({k for k in known if k[0] not in coordinator.data})
+        # Forget chargers whose devices were removed (missing from two answers in a row), so
+        # they get entities again if they return; a charger missing from one answer keeps
+        # its entities (unavailable meanwhile).
+        known.difference_update(
+            {k for k in known if k[0] not in coordinator.data and k[0] not in coordinator.missing}
+        )
         if entities:
             async_add_entities(entities)
 

@@ -119,23 +119,42 @@ async def test_cloud_failure_backs_off_and_heals(
     assert owned_count(simulator) == 2
     assert hass.states.get("sensor.garage_connector_1_power").state == STATE_UNAVAILABLE
     assert hass.states.get("sensor.garage_charger_status").state == STATE_UNAVAILABLE
-    assert coordinator.update_interval == timedelta(seconds=120)
-
-    # Next try only after 120 s; a second failure doubles again.
-    await tick(hass, freezer, simulator, 60)
-    assert owned_count(simulator) == 2
+    # One failure keeps the interval: a short outage heals at the next normal poll.
+    assert coordinator.update_interval == timedelta(seconds=60)
     await tick(hass, freezer, simulator, 60)
     assert owned_count(simulator) == 3
+    assert coordinator.update_interval == timedelta(seconds=120)
+
+    # Next try only after 120 s; a third failure doubles again.
+    await tick(hass, freezer, simulator, 60)
+    assert owned_count(simulator) == 3
+    await tick(hass, freezer, simulator, 60)
+    assert owned_count(simulator) == 4
     assert coordinator.update_interval == timedelta(seconds=240)
 
     simulator.faults.clear()
     await tick(hass, freezer, simulator, 240)
-    assert owned_count(simulator) == 4
-    assert fault.hits == 2
+    assert owned_count(simulator) == 5
+    assert fault.hits == 3
     # Healed: entities are back and the interval is normal again.
     assert hass.states.get("sensor.garage_charger_status").state == "online"
     assert coordinator.update_interval == timedelta(seconds=60)
     assert coordinator.consecutive_failures == 0
+
+
+async def test_short_outage_heals_at_the_next_normal_poll(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A timeout once: the next poll comes at the usual interval and brings everything back."""
+    simulator.faults.inject("chargeamps", "/api/users/chargepoints/owned", status=504, remaining=1)
+    await tick(hass, freezer, simulator, 60)
+    assert hass.states.get("sensor.garage_charger_status").state == STATE_UNAVAILABLE
+    await tick(hass, freezer, simulator, 60)
+    assert owned_count(simulator) == 3
+    assert hass.states.get("sensor.garage_charger_status").state == "online"
 
 
 async def test_backoff_cap(
@@ -153,9 +172,27 @@ async def test_backoff_cap(
         assert coordinator.update_interval is not None
         wait = coordinator.update_interval.total_seconds()
         seen.append(wait)
-    # Doubling per failure, capped at 30 minutes; one request per try.
-    assert seen == [120, 240, 480, 960, 1800, 1800]
+    # The interval, then doubling per further failure, capped at 5 minutes; one request per try.
+    assert seen == [60, 120, 240, 300, 300, 300]
     assert owned_count(simulator) == 7
+    # Cleared during a long outage: back at the next try, at most 5 minutes later.
+    simulator.faults.clear()
+    await tick(hass, freezer, simulator, 300)
+    assert hass.states.get("sensor.garage_charger_status").state == "online"
+
+
+async def test_backoff_never_shortens_a_long_interval(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    coordinator = init_integration.runtime_data.coordinator
+    coordinator.set_base_interval(timedelta(seconds=3600))
+    simulator.faults.inject("chargeamps", "/api/users/chargepoints/owned", status=500)
+    for _ in range(3):
+        await coordinator.async_refresh()
+        assert coordinator.update_interval == timedelta(seconds=3600)
 
 
 async def test_rate_limit_honours_retry_after(
@@ -195,7 +232,10 @@ async def test_connection_error(
     await tick(hass, freezer, simulator, 60)
     coordinator = init_integration.runtime_data.coordinator
     assert not coordinator.last_update_success
-    assert coordinator.update_interval == timedelta(seconds=120)
+    # Stopping the simulator takes long enough for a second try on the test loop's clock.
+    failures = coordinator.consecutive_failures
+    assert failures >= 1
+    assert coordinator.update_interval == timedelta(seconds=60 * 2 ** (failures - 1))
     assert hass.states.get("sensor.garage_charger_status").state == STATE_UNAVAILABLE
 
 
@@ -311,6 +351,7 @@ async def test_options_during_backoff(
     coordinator = init_integration.runtime_data.coordinator
     simulator.faults.inject("chargeamps", "/api/users/chargepoints/owned", status=500)
     await tick(hass, freezer, simulator, 60)
+    await tick(hass, freezer, simulator, 60)
     coordinator.set_base_interval(timedelta(seconds=30))
     # The running back-off is kept; the new interval applies once the cloud heals.
     assert coordinator.update_interval == timedelta(seconds=120)
@@ -341,6 +382,10 @@ async def test_chargers_added_and_removed(
 
     del vendor.charge_points[AURA_ID]
     await tick(hass, freezer, simulator, 60)
+    # Missing from one answer: kept, unavailable; missing from the next one too: removed.
+    assert devices.async_get_device({(DOMAIN, AURA_ID)}) is not None
+    assert hass.states.get("sensor.carport_charger_status").state == STATE_UNAVAILABLE
+    await tick(hass, freezer, simulator, 60)
     assert devices.async_get_device({(DOMAIN, AURA_ID)}) is None
     assert hass.states.get("sensor.carport_charger_status") is None
     assert len(er.async_entries_for_config_entry(entities, entry.entry_id)) == before
@@ -351,6 +396,60 @@ async def test_chargers_added_and_removed(
     assert hass.states.get("sensor.carport_charger_status").state == "online"
     assert entities.async_get_entity_id("sensor", DOMAIN, f"{AURA_ID}_c2_power") is not None
     assert simulator.log.count("chargeamps", LOGIN) == 1
+
+
+@pytest.mark.parametrize("body", ["[]", "partial"])
+async def test_one_empty_or_partial_answer_keeps_devices(
+    hass: HomeAssistant,
+    *,
+    init_integration: MockConfigEntry,
+    simulator: Simulator,
+    vendor: ChargeAmpsVendor,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+    body: str,
+) -> None:
+    """A transient empty or partial owned list does not delete the user's devices."""
+    entry = init_integration
+    devices = dr.async_get(hass)
+    entities = er.async_get(hass)
+    unique_ids = {e.unique_id for e in er.async_entries_for_config_entry(entities, entry.entry_id)}
+    if body == "partial":
+        aura = vendor.charge_points.pop(AURA_ID)
+    else:
+        simulator.faults.inject(
+            "chargeamps", "/api/users/chargepoints/owned", status=200, body=body, remaining=1
+        )
+    await tick(hass, freezer, simulator, 60)
+    assert devices.async_get_device({(DOMAIN, AURA_ID)}) is not None
+    assert hass.states.get("sensor.carport_charger_status").state == STATE_UNAVAILABLE
+    assert hass.states.get("sensor.carport_connector_1_power").state == STATE_UNAVAILABLE
+    if body == "partial":
+        assert hass.states.get("sensor.garage_charger_status").state == "online"
+        vendor.charge_points[AURA_ID] = aura
+    else:
+        assert devices.async_get_device({(DOMAIN, HALO_ID)}) is not None
+        assert hass.states.get("sensor.garage_charger_status").state == STATE_UNAVAILABLE
+
+    # The next full answer brings everything back, with the same entities and no duplicates.
+    await tick(hass, freezer, simulator, 60)
+    assert hass.states.get("sensor.carport_charger_status").state == "online"
+    assert hass.states.get("sensor.garage_charger_status").state == "online"
+    assert {
+        e.unique_id for e in er.async_entries_for_config_entry(entities, entry.entry_id)
+    } == unique_ids
+    assert entry.runtime_data.coordinator.missing == set()
+    assert "does not generate unique IDs" not in caplog.text
+
+    # A failed poll between two answers that lack a charger does not reset the count.
+    del vendor.charge_points[AURA_ID]
+    await tick(hass, freezer, simulator, 60)
+    simulator.faults.inject("chargeamps", "/api/users/chargepoints/owned", status=500, remaining=1)
+    await tick(hass, freezer, simulator, 60)
+    assert devices.async_get_device({(DOMAIN, AURA_ID)}) is not None
+    await tick(hass, freezer, simulator, 60)
+    assert devices.async_get_device({(DOMAIN, AURA_ID)}) is None
+    assert devices.async_get_device({(DOMAIN, HALO_ID)}) is not None
 
 
 async def test_connector_lost_and_regained(
