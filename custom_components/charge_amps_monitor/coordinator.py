@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+import math
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
@@ -83,7 +84,9 @@ class ChargeAmpsCoordinator(DataUpdateCoordinator[ChargeAmpsData]):
         cap = max(MAX_BACKOFF, self.base_interval)
         delay: timedelta = min(self.base_interval * (2 ** (self.consecutive_failures - 1)), cap)
         if retry_after is not None:
-            delay = max(delay, timedelta(seconds=retry_after))
+            # The poll timer may fire up to a second early (HA rounds loop time down): the
+            # scheduled try waits one second more, so it never comes before Retry-After.
+            delay = max(delay, timedelta(seconds=retry_after + 1))
             self.retry_after_until = dt_util.utcnow() + timedelta(seconds=retry_after)
         self.update_interval = delay
         return delay
@@ -91,14 +94,16 @@ class ChargeAmpsCoordinator(DataUpdateCoordinator[ChargeAmpsData]):
     async def _async_update_data(self) -> ChargeAmpsData:
         """Fetch every charge point with one request."""
         # A refresh asked for (e.g. by homeassistant.update_entity) while the service's
-        # Retry-After runs is not sent; one second of slack covers the poll timer's rounding.
+        # Retry-After runs is not sent; the next poll (rescheduled after this refresh) still
+        # comes right after Retry-After, not a whole back-off later.
         if self.retry_after_until is not None:
             wait = (self.retry_after_until - dt_util.utcnow()).total_seconds()
-            if wait > 1:
+            if wait > 0:
+                self.update_interval = timedelta(seconds=math.ceil(wait) + 1)
                 raise UpdateFailed(
                     translation_domain=DOMAIN,
                     translation_key="rate_limited",
-                    translation_placeholders={"seconds": str(int(wait))},
+                    translation_placeholders={"seconds": str(math.ceil(wait))},
                 )
             self.retry_after_until = None
         try:
