@@ -6,6 +6,8 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
 
+from homeassistant.const import STATE_UNAVAILABLE
+from homeassistant.core import callback
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity import EntityDescription
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
@@ -56,7 +58,14 @@ class OhmeEntity[DataT](CoordinatorEntity[OhmeCoordinator[DataT]]):
         await super().async_added_to_hass()
         session = self._entry.runtime_data.session
         if self.coordinator is not session:
-            self.async_on_remove(session.async_add_listener(self._handle_coordinator_update))
+            self.async_on_remove(session.async_add_listener(self._handle_session_update))
+
+    @callback
+    def _handle_session_update(self) -> None:
+        """Write the state only when the session poll changes the availability."""
+        state = self.hass.states.get(self.entity_id)
+        if state is None or (state.state == STATE_UNAVAILABLE) == self.available:
+            self.async_write_ha_state()
 
     @property
     def data(self) -> DataT:

@@ -82,14 +82,20 @@ async def test_offline_charger_is_unavailable(
     hass: HomeAssistant, mock_entry: MockConfigEntry, vendor: OhmeVendor, advance: Advance
 ) -> None:
     """When Ohme reports the charger offline every entity is unavailable."""
+    lock = "switch.ohme_home_pro_lock_buttons"
     await setup_entry(hass, mock_entry)
+    reported = hass.states.get(lock).last_reported
+    await advance(30)
+    # An account entity is not rewritten by every session poll, only when availability changes.
+    assert hass.states.get(lock).last_reported == reported
     vendor.online = False
     await advance(30)
     assert hass.states.get(STATUS).state == STATE_UNAVAILABLE
-    assert hass.states.get("switch.ohme_home_pro_lock_buttons").state == STATE_UNAVAILABLE
+    assert hass.states.get(lock).state == STATE_UNAVAILABLE
     vendor.online = True
     await advance(30)
     assert hass.states.get(STATUS).state == "unplugged"
+    assert hass.states.get(lock).state == "off"
 
 
 async def test_token_refresh_without_relogin(
