@@ -10,15 +10,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from datetime import timedelta
 import json
 import os
 from pathlib import Path
 import time
 from typing import Any, Self
 
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import EVENT_STATE_CHANGED, EVENT_STATE_REPORTED
 from homeassistant.core import Event, HomeAssistant, callback
+from homeassistant.helpers import entity_registry as er
+from homeassistant.util import dt as dt_util
 import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
+
+from simulator import Simulator
 
 RESULTS = Path(os.environ.get("BENCH_RESULTS", Path(__file__).parent / "results"))
 
@@ -127,3 +134,42 @@ async def cpu_seconds(coro_factory: Callable[[], Any], repeat: int = 5) -> float
         samples.append(time.process_time() - start)
     samples.sort()
     return samples[len(samples) // 2]
+
+
+def entry_states(hass: HomeAssistant, entry: MockConfigEntry) -> dict[str, str]:
+    """Return entity id -> state of the entry's entities that have a state."""
+    registry = er.async_get(hass)
+    return {
+        e.entity_id: state.state
+        for e in er.async_entries_for_config_entry(registry, entry.entry_id)
+        if (state := hass.states.get(e.entity_id)) is not None
+    }
+
+
+async def timed_setup(hass: HomeAssistant, entry: MockConfigEntry) -> float:
+    """Set the entry up; return the wall-clock seconds it took, until HA is idle."""
+    entry.add_to_hass(hass)
+    # freezer stops time.perf_counter; the raw monotonic clock keeps running.
+    started = time.clock_gettime(time.CLOCK_MONOTONIC)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    return time.clock_gettime(time.CLOCK_MONOTONIC) - started
+
+
+async def advance(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+    seconds: float,
+    *,
+    fire_ahead: float = 0.0,
+) -> None:
+    """Move HA's and the simulator's clocks together and let whatever is due run.
+
+    ``fire_ahead`` fires the time-changed event that many seconds past the new time, for
+    timers HA schedules a fraction of a second after the interval.
+    """
+    freezer.tick(timedelta(seconds=seconds))
+    simulator.clock.advance(seconds)
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=fire_ahead))
+    await hass.async_block_till_done(wait_background_tasks=True)

@@ -24,19 +24,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 import math
-import time
 
 import aiohttp
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import CONF_EMAIL, CONF_PASSWORD, STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import entity_registry as er
-from homeassistant.util import dt as dt_util
 import pytest
-from pytest_homeassistant_custom_component.common import (
-    MockConfigEntry,
-    async_fire_time_changed,
-)
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.charge_amps_monitor.api import TOKEN_MARGIN
 from custom_components.charge_amps_monitor.const import (
@@ -49,7 +43,14 @@ from custom_components.charge_amps_monitor.const import (
 from simulator import Simulator
 from simulator.chargeamps import ACCOUNT_EMAIL, ACCOUNT_PASSWORD, TOKEN_LIFETIME
 
-from .conftest import Recorder, StateWrites, cpu_seconds
+from .conftest import (
+    Recorder,
+    StateWrites,
+    advance,
+    cpu_seconds,
+    entry_states,
+    timed_setup,
+)
 
 INTEGRATION = "charge_amps_monitor"
 VENDOR = "chargeamps"
@@ -109,25 +110,11 @@ async def _setup(hass: HomeAssistant, simulator: Simulator) -> tuple[MockConfigE
         },
         options={CONF_UPDATE_INTERVAL: STEP},
     )
-    entry.add_to_hass(hass)
-    # freezer stops time.perf_counter; the raw monotonic clock keeps running.
-    started = time.clock_gettime(time.CLOCK_MONOTONIC)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
-    elapsed = time.clock_gettime(time.CLOCK_MONOTONIC) - started
-    states = _states(hass, entry)
+    elapsed = await timed_setup(hass, entry)
+    states = entry_states(hass, entry)
     assert states
     assert all(state != STATE_UNAVAILABLE for state in states.values())
     return entry, elapsed
-
-
-def _states(hass: HomeAssistant, entry: MockConfigEntry) -> dict[str, str]:
-    registry = er.async_get(hass)
-    return {
-        e.entity_id: hass.states.get(e.entity_id).state  # type: ignore[union-attr]
-        for e in er.async_entries_for_config_entry(registry, entry.entry_id)
-        if hass.states.get(e.entity_id) is not None
-    }
 
 
 def _start(simulator: Simulator, freezer: FrozenDateTimeFactory, when: datetime) -> None:
@@ -136,23 +123,12 @@ def _start(simulator: Simulator, freezer: FrozenDateTimeFactory, when: datetime)
     simulator.clock.set(when)
 
 
-async def _advance(
-    hass: HomeAssistant, simulator: Simulator, freezer: FrozenDateTimeFactory, seconds: float
-) -> None:
-    """Move both clocks and let whatever is due run."""
-    freezer.tick(timedelta(seconds=seconds))
-    simulator.clock.advance(seconds)
-    # Poll timers are due within a second of the interval (HA adds a sub-second offset).
-    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=1))
-    await hass.async_block_till_done(wait_background_tasks=True)
-
-
 async def _run(
     hass: HomeAssistant, simulator: Simulator, freezer: FrozenDateTimeFactory, seconds: int
 ) -> None:
     """Run ``seconds`` of simulated time poll by poll."""
     for _ in range(seconds // STEP):
-        await _advance(hass, simulator, freezer, STEP)
+        await advance(hass, simulator, freezer, STEP, fire_ahead=1)
 
 
 def _seed_requests(seconds: float) -> float:
@@ -176,7 +152,7 @@ async def test_scale(
     scale = f"charging, {chargers} charge point{'s' if chargers > 1 else ''}"
 
     entry, setup_seconds = await _setup(hass, simulator)
-    entities = len(_states(hass, entry))
+    entities = len(entry_states(hass, entry))
     assert simulator.log.count(VENDOR, LOGIN) == 1
     assert simulator.log.count(VENDOR, OWNED) == 1
     bench.row(
@@ -250,7 +226,7 @@ async def test_scale(
         existing=round(_seed_requests(HOUR) * body / 1000, 1),
         note=f"response bodies, {body:,.0f} B per answer; seed: the same answers",
     )
-    assert all(state != STATE_UNAVAILABLE for state in _states(hass, entry).values())
+    assert all(state != STATE_UNAVAILABLE for state in entry_states(hass, entry).values())
 
 
 async def test_idle_and_charging_hours(
@@ -264,7 +240,7 @@ async def test_idle_and_charging_hours(
     _start(simulator, freezer, IDLE_AT)
     await _account(simulator, 1)
     entry, _ = await _setup(hass, simulator)
-    entities = len(_states(hass, entry))
+    entities = len(entry_states(hass, entry))
     for scenario, start in (
         ("idle, 1 charge point", None),
         ("charging, 1 charge point", IDLE_AT + timedelta(hours=16)),

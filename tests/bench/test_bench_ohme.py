@@ -17,26 +17,28 @@ times core's count of it.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
 import json
-import time
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 import pytest
-from pytest_homeassistant_custom_component.common import (
-    MockConfigEntry,
-    async_fire_time_changed,
-)
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.ohme.const import CONF_API_URL, DOMAIN, SESSION_INTERVAL
 from simulator import Simulator
 from simulator.ohme import EMAIL, PASSWORD, OhmeVendor
 from tests.conftest import SIM_START
 
-from .conftest import Recorder, StateWrites, cpu_seconds
+from .conftest import (
+    Recorder,
+    StateWrites,
+    advance,
+    cpu_seconds,
+    entry_states,
+    timed_setup,
+)
 
 INTEGRATION = "ohme"
 HOUR = 3600
@@ -95,35 +97,11 @@ async def _setup(hass: HomeAssistant, simulator: Simulator) -> tuple[MockConfigE
         version=1,
         data={"email": EMAIL, "password": PASSWORD, CONF_API_URL: simulator.url("ohme")},
     )
-    entry.add_to_hass(hass)
-    # freezer stops time.perf_counter; the raw monotonic clock keeps running.
-    started = time.clock_gettime(time.CLOCK_MONOTONIC)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
-    elapsed = time.clock_gettime(time.CLOCK_MONOTONIC) - started
-    states = _states(hass, entry)
+    elapsed = await timed_setup(hass, entry)
+    states = entry_states(hass, entry)
     assert states
     assert states[STATUS] != STATE_UNAVAILABLE
     return entry, elapsed
-
-
-def _states(hass: HomeAssistant, entry: MockConfigEntry) -> dict[str, str]:
-    registry = er.async_get(hass)
-    return {
-        e.entity_id: hass.states.get(e.entity_id).state  # type: ignore[union-attr]
-        for e in er.async_entries_for_config_entry(registry, entry.entry_id)
-        if hass.states.get(e.entity_id) is not None
-    }
-
-
-async def _advance(
-    hass: HomeAssistant, simulator: Simulator, freezer: FrozenDateTimeFactory, seconds: float
-) -> None:
-    """Move both clocks and let whatever is due run."""
-    freezer.tick(timedelta(seconds=seconds))
-    simulator.clock.advance(seconds)
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done(wait_background_tasks=True)
 
 
 async def _run(
@@ -137,7 +115,7 @@ async def _run(
     for poll in range(polls):
         if action is not None and (coro := action(poll)) is not None:
             await coro
-        await _advance(hass, simulator, freezer, STEP)
+        await advance(hass, simulator, freezer, STEP)
 
 
 def _average_bytes(simulator: Simulator) -> dict[str, float]:
@@ -171,7 +149,7 @@ async def test_steady_state(
     scenario = "charging" if charging else "unplugged"
 
     entry, setup_seconds = await _setup(hass, simulator)
-    entities = _states(hass, entry)
+    entities = entry_states(hass, entry)
     setup_requests = simulator.log.count("ohme")
     if not charging:
         bench.row(
@@ -186,7 +164,7 @@ async def test_steady_state(
             ),
         )
     if charging:
-        await _advance(hass, simulator, freezer, 630)  # plugged in, smart charging in slots
+        await advance(hass, simulator, freezer, 630)  # plugged in, smart charging in slots
         assert hass.states.get(STATUS).state in {"plugged_in", "charging"}  # type: ignore[union-attr]
 
     coordinator = entry.runtime_data.session
@@ -286,7 +264,7 @@ async def test_steady_state(
         existing=EXISTING_WRITES_PER_HOUR,
         note=f"{EXISTING_WRITES_NOTE}; {SCALE_NOTE}",
     )
-    assert _states(hass, entry)[STATUS] != STATE_UNAVAILABLE
+    assert entry_states(hass, entry)[STATUS] != STATE_UNAVAILABLE
 
 
 async def test_writes(
@@ -299,7 +277,7 @@ async def test_writes(
     freezer.move_to(SIM_START)
     vendor = _vendor(simulator)
     await _setup(hass, simulator)
-    await _advance(hass, simulator, freezer, 630)
+    await advance(hass, simulator, freezer, 630)
     commands = 0
 
     async def command(poll: int) -> None:
@@ -372,7 +350,7 @@ async def test_logins_per_day(
     refreshes = simulator.log.count("ohme", REFRESH)
     assert logins == 0
     assert refreshes == EXISTING_REFRESHES_PER_DAY
-    assert _states(hass, entry)[STATUS] != STATE_UNAVAILABLE
+    assert entry_states(hass, entry)[STATUS] != STATE_UNAVAILABLE
     bench.row(
         INTEGRATION,
         "24 h (charge, finish, unplug, plug in again)",

@@ -16,25 +16,26 @@ per reported tank temperature (3 on these heaters) + 3 binary sensors = 16 entit
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
-import time
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import entity_registry as er
 import pytest
-from pytest_homeassistant_custom_component.common import (
-    MockConfigEntry,
-    async_fire_time_changed,
-)
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.osoenergy.const import DOMAIN, SCAN_INTERVAL
 from simulator import Simulator
 from simulator.osoenergy import API_KEY, EMAIL, MODELS, Heater, OSOEnergyVendor
 from tests.conftest import SIM_START
 
-from .conftest import Recorder, StateWrites, cpu_seconds
+from .conftest import (
+    Recorder,
+    StateWrites,
+    advance,
+    cpu_seconds,
+    entry_states,
+    timed_setup,
+)
 
 INTEGRATION = "osoenergy"
 DEVICE_ALL = "GET /osoenergy/1/Device/All"
@@ -86,35 +87,11 @@ async def _setup(hass: HomeAssistant, simulator: Simulator) -> tuple[MockConfigE
         unique_id=EMAIL,
         data={"api_key": API_KEY, "base_url": simulator.url("osoenergy")},
     )
-    entry.add_to_hass(hass)
-    # freezer stops time.perf_counter; the raw monotonic clock keeps running.
-    started = time.clock_gettime(time.CLOCK_MONOTONIC)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
-    elapsed = time.clock_gettime(time.CLOCK_MONOTONIC) - started
-    states = _states(hass, entry)
+    elapsed = await timed_setup(hass, entry)
+    states = entry_states(hass, entry)
     assert states
     assert all(state != STATE_UNAVAILABLE for state in states.values())
     return entry, elapsed
-
-
-def _states(hass: HomeAssistant, entry: MockConfigEntry) -> dict[str, str]:
-    registry = er.async_get(hass)
-    return {
-        e.entity_id: hass.states.get(e.entity_id).state  # type: ignore[union-attr]
-        for e in er.async_entries_for_config_entry(registry, entry.entry_id)
-        if hass.states.get(e.entity_id) is not None
-    }
-
-
-async def _advance(
-    hass: HomeAssistant, simulator: Simulator, freezer: FrozenDateTimeFactory, seconds: float
-) -> None:
-    """Move both clocks and let whatever is due run."""
-    freezer.tick(timedelta(seconds=seconds))
-    simulator.clock.advance(seconds)
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done(wait_background_tasks=True)
 
 
 async def _run_hour(
@@ -130,7 +107,7 @@ async def _run_hour(
             coro = action(minute)
             if coro is not None:
                 await coro  # type: ignore[misc]
-        await _advance(hass, simulator, freezer, step)
+        await advance(hass, simulator, freezer, step)
 
 
 @pytest.mark.parametrize("heaters", [1, 10, 100])
@@ -149,7 +126,7 @@ async def test_scale(
     scale = f"idle, {heaters} heater{'s' if heaters > 1 else ''}"
 
     entry, setup_seconds = await _setup(hass, simulator)
-    entities = len(_states(hass, entry))
+    entities = len(entry_states(hass, entry))
     assert simulator.log.count("osoenergy") == 1
     bench.row(
         INTEGRATION,
@@ -222,7 +199,7 @@ async def test_scale(
             f"{EXISTING_POLLS_PER_HOUR} times an hour"
         ),
     )
-    assert all(state != STATE_UNAVAILABLE for state in _states(hass, entry).values())
+    assert all(state != STATE_UNAVAILABLE for state in entry_states(hass, entry).values())
 
 
 async def test_heating_and_writes(
