@@ -91,8 +91,23 @@ class OhmeVendor(Vendor):
         self.online = True
         self.linked = True  # False: the charger vanished from the account
         self.cars: list[dict[str, Any]] = [
-            {"id": "car-leaf", "brand": "Nissan", "model": "Leaf", "from": 2018, "wh": 40000.0},
-            {"id": "car-tesla", "brand": "Tesla", "model": "Model 3", "from": 2019, "wh": 60000.0},
+            # "name": the user's name for the car (None: the app shows the model)
+            {
+                "id": "car-leaf",
+                "name": None,
+                "brand": "Nissan",
+                "model": "Leaf",
+                "from": 2018,
+                "wh": 40000.0,
+            },
+            {
+                "id": "car-tesla",
+                "name": None,
+                "brand": "Tesla",
+                "model": "Model 3",
+                "from": 2019,
+                "wh": 60000.0,
+            },
         ]
         self.soc = {"car-leaf": 40.0, "car-tesla": 55.0}
         self.rule: dict[str, Any] = {
@@ -137,6 +152,7 @@ class OhmeVendor(Vendor):
         }
         self.mode = "DISCONNECTED"
         self.plug_at = now + PLUG_DELAY
+        self.session_id = f"session-{int(self.plug_at)}"
         self.unplug_at = _FAR
         self.delivered = 0.0
         self.needed = 0.0
@@ -205,6 +221,7 @@ class OhmeVendor(Vendor):
 
     def _start_session(self, t: float) -> None:
         self.mode = "SMART_CHARGE"
+        self.session_id = f"session-{int(t)}"
         self.delivered = 0.0
         self.soc_start = self.soc[self.car["id"]]
         self._plan(t)
@@ -243,7 +260,7 @@ class OhmeVendor(Vendor):
     def _car_json(self, car: dict[str, Any]) -> dict[str, Any]:
         return {
             "id": car["id"],
-            "name": None,
+            "name": car["name"],
             "model": {
                 "brand": {"name": car["brand"]},
                 "make": car["brand"],
@@ -303,7 +320,7 @@ class OhmeVendor(Vendor):
             slots = [(t, finish)]
         return [
             {
-                "sessionId": f"session-{int(self.plug_at)}",
+                "sessionId": self.session_id,
                 "mode": self.mode,
                 "appliedRule": rule,
                 "suspendedRule": dict(self.rule) if self.mode == "STOPPED" else None,
@@ -607,12 +624,13 @@ class OhmeVendor(Vendor):
     # -- control API -------------------------------------------------------------------------
 
     def control_routes(self) -> list[web.RouteDef]:
-        """Routes under /_sim/ohme: offline/online, plug/unplug, password, tokens, link, state."""
+        """Routes under /_sim/ohme: online, plug, new session, password, tokens, link, state."""
         return [
             web.post("/offline", self._ctl_offline),
             web.post("/online", self._ctl_online),
             web.post("/plug", self._ctl_plug),
             web.post("/unplug", self._ctl_unplug),
+            web.post("/new-session", self._ctl_new_session),
             web.post("/password", self._ctl_password),
             web.post("/revoke", self._ctl_revoke),
             web.post("/expire", self._ctl_expire),
@@ -645,6 +663,20 @@ class OhmeVendor(Vendor):
             self.slots = []
             self.plug_at = self.clock.timestamp() + REPLUG_AFTER
         return await self._ctl_state(_)
+
+    async def _ctl_new_session(self, _: web.Request) -> web.Response:
+        self.new_session()
+        return await self._ctl_state(_)
+
+    def new_session(self) -> None:
+        """Start another session without an unplug (Ohme does so, e.g. for the next schedule).
+
+        The new session has its own ``sessionId`` and its energy counter starts from 0.
+        """
+        self.sync()
+        if self.mode in (*ACTIVE_MODES, "FINISHED_CHARGE"):
+            self.unplug_at = _FAR
+            self._start_session(self.clock.timestamp())
 
     async def _ctl_password(self, request: web.Request) -> web.Response:
         data = await self._json_body(request)
@@ -680,6 +712,7 @@ class OhmeVendor(Vendor):
         return web.json_response(
             {
                 "mode": self.mode,
+                "session_id": self.session_id,
                 "online": self.online,
                 "linked": self.linked,
                 "delivered_wh": round(self.delivered),

@@ -39,11 +39,12 @@ async def async_setup_entry(hass: HomeAssistant, entry: OhmeConfigEntry) -> bool
     await session.async_config_entry_first_refresh()
     ct: OhmeCtCoordinator | None = None
     if "advancedSettingsReadable" in charger.capabilities:
-        # Older chargers fail advancedSettings: then there is simply no CT sensor.
-        ct = OhmeCtCoordinator(hass, entry, client, charger.serial)
-        await ct.async_refresh()
-        if not ct.last_update_success or not ct.data.connected:
-            ct = None
+        probe = OhmeCtCoordinator(hass, entry, client, charger.serial)
+        connected = await probe.async_probe()
+        if connected:
+            ct = probe
+        elif connected is None:  # transient failure: probe again with the next account poll
+            account.ct_probe = probe
     entry.runtime_data = OhmeRuntimeData(client, charger.serial, session, account, ct)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     return True

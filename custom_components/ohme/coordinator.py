@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryAuthFailed
+from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
 
@@ -52,6 +53,11 @@ class OhmeRuntimeData:
 type OhmeConfigEntry = ConfigEntry[OhmeRuntimeData]
 
 
+def ct_found_signal(entry: OhmeConfigEntry) -> str:
+    """Return the signal sent when a CT is found after setup."""
+    return f"{DOMAIN}_{entry.entry_id}_ct_found"
+
+
 @dataclass(frozen=True, kw_only=True)
 class SessionData:
     """The charge session plus what the entities derive from it."""
@@ -67,16 +73,33 @@ class SessionData:
 
     @property
     def target_rule(self) -> ChargeRule | None:
-        """Return the rule the targets come from (suspended, applied or next)."""
-        session = self.session
-        if session.status is ChargerStatus.PAUSED and session.suspended_rule is not None:
-            return session.suspended_rule
-        return session.applied_rule if session.in_progress else self.next_rule
+        """Return the rule the targets come from (suspended, applied or next).
+
+        During a charge Ohme can answer ``appliedRule: null``; the next-session rule is the
+        best available estimate then (and the rule that target writes change).
+        """
+        return _session_rule(self.session) or self.next_rule
 
     @property
     def slots(self) -> tuple[ChargeSlot, ...]:
         """Return the planned slots; none unless a charge is in progress."""
         return self.session.slots if self.session.in_progress else ()
+
+
+def _session_rule(session: ChargeSession) -> ChargeRule | None:
+    """Return the rule of the charge in progress (suspended while paused, else applied)."""
+    if not session.in_progress:
+        return None
+    if session.status is ChargerStatus.PAUSED and session.suspended_rule is not None:
+        return session.suspended_rule
+    return session.applied_rule
+
+
+def _new_session(previous: ChargeSession, session: ChargeSession) -> bool:
+    """Return True when Ohme started another session without an unplug in between."""
+    return None not in (previous.session_id, session.session_id) and (
+        previous.session_id != session.session_id
+    )
 
 
 class OhmeCoordinator[DataT](DataUpdateCoordinator[DataT]):
@@ -138,9 +161,24 @@ class OhmeAccountCoordinator(OhmeCoordinator[Account]):
     def __init__(self, hass: HomeAssistant, entry: OhmeConfigEntry, client: OhmeClient) -> None:
         """Create the coordinator."""
         super().__init__(hass, entry, client, "account", ACCOUNT_INTERVAL)
+        # A CT probe that failed at setup for a transient reason, retried with each poll.
+        self.ct_probe: OhmeCtCoordinator | None = None
 
     async def _fetch(self) -> Account:
-        return await self.client.async_get_account()
+        account = await self.client.async_get_account()
+        if (probe := self.ct_probe) is not None:
+            await self._async_retry_ct_probe(probe)
+        return account
+
+    async def _async_retry_ct_probe(self, probe: OhmeCtCoordinator) -> None:
+        """Probe the CT again after a transient failure at setup; add its sensor if fitted."""
+        connected = await probe.async_probe()
+        if connected is None:
+            return
+        self.ct_probe = None
+        if connected:
+            self.config_entry.runtime_data.ct = probe
+            async_dispatcher_send(self.hass, ct_found_signal(self.config_entry))
 
     async def async_set_setting(self, key: str, value: bool | str) -> None:
         """Change one charger setting, then show it at once."""
@@ -182,6 +220,15 @@ class OhmeCtCoordinator(OhmeCoordinator[CtReading]):
     async def _fetch(self) -> CtReading:
         return await self.client.async_get_ct_reading(self.serial)
 
+    async def async_probe(self) -> bool | None:
+        """Read the CT once: whether one is fitted, or None after a transient failure."""
+        await self.async_refresh()
+        if self.last_update_success:
+            return self.data.connected
+        cause = self.last_exception.__cause__ if self.last_exception else None
+        # Older chargers refuse advancedSettings (HTTP 4xx): they simply have no CT sensor.
+        return False if isinstance(cause, OhmeApiError) and 400 <= cause.status < 500 else None
+
 
 class OhmeSessionCoordinator(OhmeCoordinator[SessionData]):
     """The live charge session (30 s); the next-session rule only when it is needed."""
@@ -202,12 +249,13 @@ class OhmeSessionCoordinator(OhmeCoordinator[SessionData]):
         previous = self.data
         next_rule = previous.next_rule if previous else None
         now = dt_util.utcnow()
-        if not session.in_progress and (
+        if _session_rule(session) is None and (
             self._next_rule_at is None
             or now - self._next_rule_at >= NEXT_RULE_MAX_AGE
-            or (previous is not None and previous.session.in_progress)
+            or (previous is not None and _session_rule(previous.session) is not None)
         ):
-            # The next-session rule only feeds the targets while no charge is in progress.
+            # The next-session rule only feeds the targets while the session has no rule of
+            # its own (no charge in progress, or Ohme answered ``appliedRule: null``).
             # If Ohme cannot answer it, keep the last rule rather than lose the session.
             self._next_rule_at = now
             try:
@@ -215,7 +263,12 @@ class OhmeSessionCoordinator(OhmeCoordinator[SessionData]):
             except (OhmeApiError, OhmeResponseError) as err:
                 LOGGER.debug("Ohme next-session rule unavailable: %s", err)
         energy = session.energy_wh
-        if session.in_progress and previous is not None and previous.session.in_progress:
+        if (
+            session.in_progress
+            and previous is not None
+            and previous.session.in_progress
+            and not _new_session(previous.session, session)
+        ):
             energy = max(energy, previous.energy_wh)
         return SessionData(session=session, next_rule=next_rule, energy_wh=energy)
 
@@ -277,6 +330,10 @@ class OhmeSessionCoordinator(OhmeCoordinator[SessionData]):
         if mode is ChargerMode.PAUSED:
             await self.client.async_pause(self.serial)
             raw = "STOPPED"
+        elif mode is ChargerMode.SMART_CHARGE and self.data.session.mode is ChargerMode.PAUSED:
+            # Turning max charge off does not reliably un-pause a charge: resume it instead.
+            await self.client.async_resume(self.serial)
+            raw = "SMART_CHARGE"
         else:
             await self.client.async_set_max_charge(self.serial, mode is ChargerMode.MAX_CHARGE)
             raw = "MAX_CHARGE" if mode is ChargerMode.MAX_CHARGE else "SMART_CHARGE"

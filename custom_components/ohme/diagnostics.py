@@ -6,13 +6,22 @@ from dataclasses import asdict
 import json
 from typing import Any
 
-from homeassistant.components.diagnostics import async_redact_data
+from homeassistant.components.diagnostics import REDACTED, async_redact_data
 from homeassistant.const import CONF_EMAIL, CONF_PASSWORD
 from homeassistant.core import HomeAssistant
 
 from .coordinator import OhmeConfigEntry
 
-TO_REDACT = {CONF_EMAIL, CONF_PASSWORD, "serial", "user_id", "id", "title", "unique_id"}
+TO_REDACT = {
+    CONF_EMAIL,
+    CONF_PASSWORD,
+    "serial",
+    "user_id",
+    "id",
+    "session_id",
+    "title",
+    "unique_id",
+}
 
 
 async def async_get_config_entry_diagnostics(
@@ -21,6 +30,8 @@ async def async_get_config_entry_diagnostics(
     """Return the entry and what the coordinators hold, redacted."""
     runtime = entry.runtime_data
     account = _plain(asdict(runtime.account.data))
+    # Users give their cars personal names; the model (a separate field) is kept.
+    account["cars"] = [{**car, "name": REDACTED} for car in account["cars"]]
     return async_redact_data(
         {
             "entry": {

@@ -19,13 +19,14 @@ from homeassistant.const import (
     UnitOfEnergy,
     UnitOfPower,
 )
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
 from homeassistant.util import dt as dt_util
 
 from .api import ChargerStatus, CtReading
-from .coordinator import OhmeConfigEntry, SessionData
+from .coordinator import OhmeConfigEntry, SessionData, ct_found_signal
 from .entity import OhmeEntity, OhmeEntityDescription
 
 PARALLEL_UPDATES = 0
@@ -153,6 +154,17 @@ async def async_setup_entry(
     entities.append(OhmeBatterySensor(entry, runtime.session, BATTERY_SENSOR))
     if runtime.ct is not None:
         entities.append(OhmeSensor(entry, runtime.ct, CT_SENSOR))
+    else:
+
+        @callback
+        def _add_ct_sensor() -> None:
+            """Add the CT sensor when a probe that failed at setup finds a CT later."""
+            assert runtime.ct is not None  # noqa: S101 - set before the signal is sent
+            async_add_entities([OhmeSensor(entry, runtime.ct, CT_SENSOR)])
+
+        entry.async_on_unload(
+            async_dispatcher_connect(hass, ct_found_signal(entry), _add_ct_sensor)
+        )
     async_add_entities(entities)
 
 

@@ -240,6 +240,8 @@ async def test_writes_wire_format(client: OhmeClient) -> None:
         await client.async_set_max_charge("c", False)
         mock.post(f"{API}/v1/chargeSessions/c/stop", body="")
         await client.async_pause("c")
+        mock.post(f"{API}/v1/chargeSessions/c/resume", body="OK", content_type="text/plain")
+        await client.async_resume("c")
         mock.put(f"{API}/v1/chargeSessions/c/approve?approve=true", status=202)
         await client.async_approve("c")
         mock.get(
@@ -268,6 +270,8 @@ async def test_writes_wire_format(client: OhmeClient) -> None:
         assert soc.kwargs["data"] == '{"currentChargePercent": 42}'
         (select,) = _calls(mock, "PUT", "select")
         assert select.kwargs["data"] is None
+        (resume,) = _calls(mock, "POST", "/v1/chargeSessions/c/resume")
+        assert resume.kwargs["data"] is None
 
 
 async def test_reads(client: OhmeClient) -> None:
@@ -325,6 +329,8 @@ def test_session_tolerates_nulls() -> None:
     assert session.online is False
     assert session.slots == ()
     assert session.energy_wh == 0
+    assert session.session_id is None
+    assert ChargeSession.from_json([{"sessionId": "s1"}]).session_id == "s1"
     assert ChargeSession.from_json([]).status is ChargerStatus.UNPLUGGED
     assert ChargeSession.from_json(None).status is ChargerStatus.UNPLUGGED
 
@@ -427,6 +433,7 @@ def test_account_details() -> None:
         "Kia Unknown (2020-2023)",
         "Unknown Unknown",
     ]
+    assert [car.model for car in account.cars] == [None, "Kia Unknown (2020-2023)", None]
     assert account.price_cap_available is False
     assert account.price_cap_enabled is True
     assert account.price_cap == 15

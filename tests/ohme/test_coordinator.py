@@ -7,9 +7,12 @@ from datetime import timedelta
 from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
 from homeassistant.const import STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.ohme.api import ChargeSession
+from custom_components.ohme.coordinator import _new_session
 from simulator import Simulator
 from simulator.ohme import OhmeVendor
 
@@ -214,3 +217,41 @@ async def test_next_rule_failure_keeps_the_session(
     simulator.faults.clear()
     await advance(300)
     assert hass.states.get("number.ohme_home_pro_target_percentage").state == "80"
+
+
+async def test_energy_restarts_with_a_new_session(
+    hass: HomeAssistant,
+    mock_entry: MockConfigEntry,
+    vendor: OhmeVendor,
+    simulator: Simulator,
+    advance: Advance,
+) -> None:
+    """A new session without an unplug restarts the energy at once (new ``sessionId``)."""
+    await setup_entry(hass, mock_entry)
+    await advance(630)
+    for _ in range(9):
+        await advance(1800)
+    assert hass.states.get(STATUS).state == "finished"
+    assert float(hass.states.get(ENERGY).state) == pytest.approx(16.0)
+    vendor.rule["targetPercent"] = 100
+    session = async_get_clientsession(hass)
+    async with session.post(f"{simulator.base_url}/_sim/ohme/new-session") as resp:
+        state = await resp.json()
+    assert state["mode"] == "SMART_CHARGE"
+    await advance(30)
+    assert hass.states.get(STATUS).state == "plugged_in"
+    assert hass.states.get(ENERGY).state == "0.0"
+    await advance(1800)
+    assert hass.states.get(STATUS).state == "charging"
+    assert 0 < float(hass.states.get(ENERGY).state) < 16.0
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "new"),
+    [("s1", "s2", True), ("s1", "s1", False), (None, "s2", False), ("s1", None, False)],
+)
+def test_new_session_needs_both_ids(before: str | None, after: str | None, new: bool) -> None:
+    """Without a session id on either side the running maximum is kept (no false reset)."""
+    previous = ChargeSession(session_id=before, mode_raw="FINISHED_CHARGE")
+    session = ChargeSession(session_id=after, mode_raw="SMART_CHARGE")
+    assert _new_session(previous, session) is new

@@ -24,6 +24,8 @@ MODE = "select.ohme_home_pro_charger_mode"
 VEHICLE = "select.ohme_home_pro_vehicle"
 APPROVE = "button.ohme_home_pro_approve_charge"
 TARGET_TIME = "time.ohme_home_pro_target_time"
+RESUME = "POST /ohme/v1/chargeSessions/{serial}/resume"
+MAX_CHARGE = "PUT /ohme/v2/charge-devices/{serial}/charge-sessions/active/{serial2}/max-charge"
 
 
 async def _call(
@@ -91,6 +93,34 @@ async def test_charge_modes(
     assert vendor.mode == "STOPPED"
     await _call(hass, "select", "select_option", MODE, option="smart_charge")
     assert vendor.mode == "SMART_CHARGE"
+    await advance(30)
+    assert hass.states.get(MODE).state == "smart_charge"
+
+
+async def test_smart_charge_after_pause_resumes(
+    hass: HomeAssistant,
+    mock_entry: MockConfigEntry,
+    vendor: OhmeVendor,
+    simulator: Simulator,
+    advance: Advance,
+) -> None:
+    """From Paused, Smart charge resumes the charge; Max charge still uses max charge."""
+    await _plugged_in(hass, mock_entry, advance)
+    await _call(hass, "select", "select_option", MODE, option="paused")
+    await _call(hass, "select", "select_option", MODE, option="smart_charge")
+    assert hass.states.get(MODE).state == "smart_charge"
+    assert hass.states.get("sensor.ohme_home_pro_status").state != "paused"
+    assert vendor.mode == "SMART_CHARGE"
+    assert simulator.log.count("ohme", RESUME) == 1
+    assert simulator.log.count("ohme", MAX_CHARGE) == 0
+    await _call(hass, "select", "select_option", MODE, option="paused")
+    await _call(hass, "select", "select_option", MODE, option="max_charge")
+    assert hass.states.get(MODE).state == "max_charge"
+    assert vendor.mode == "MAX_CHARGE"
+    assert simulator.log.count("ohme", MAX_CHARGE) == 1
+    await _call(hass, "select", "select_option", MODE, option="smart_charge")
+    assert simulator.log.count("ohme", RESUME) == 1  # not paused: max charge off
+    assert simulator.log.count("ohme", MAX_CHARGE) == 2
     await advance(30)
     assert hass.states.get(MODE).state == "smart_charge"
 
@@ -271,3 +301,35 @@ async def test_state_of_charge_without_vehicle(
         await _call(hass, "number", "set_value", SOC, value=50)
     assert err.value.translation_key == "no_vehicle"
     assert simulator.log.count("ohme", "PUT /ohme/v1/car/{car_id}/state-of-charge") == 0
+
+
+async def test_targets_while_charging_without_applied_rule(  # noqa: PLR0917
+    hass: HomeAssistant,
+    mock_entry: MockConfigEntry,
+    vendor: OhmeVendor,
+    simulator: Simulator,
+    advance: Advance,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``appliedRule: null`` during a charge: the targets come from the next-session rule."""
+    await _plugged_in(hass, mock_entry, advance)
+    sessions = vendor.session_json
+    monkeypatch.setattr(
+        vendor, "session_json", lambda: [{**s, "appliedRule": None} for s in sessions()]
+    )
+    await advance(30)
+    assert hass.states.get("sensor.ohme_home_pro_status").state == "plugged_in"
+    assert hass.states.get(TARGET).state == "80"
+    assert hass.states.get(TARGET_TIME).state == "07:00:00"
+    assert hass.states.get(PRECONDITION).state == "0"
+    # Started during such a charge, the rule is fetched too; then every 5 minutes, not 30 s.
+    await hass.config_entries.async_reload(mock_entry.entry_id)
+    await hass.async_block_till_done()
+    assert hass.states.get(TARGET).state == "80"
+    simulator.log.reset()
+    for _ in range(10):
+        await advance(30)
+    assert simulator.log.count("ohme", "GET /ohme/v1/chargeSessions/nextSessionInfo") == 1
+    await _call(hass, "number", "set_value", TARGET, value=60)
+    assert hass.states.get(TARGET).state == "60"
+    assert vendor.rule["targetPercent"] == 60

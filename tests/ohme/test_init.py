@@ -14,7 +14,10 @@ from simulator import Simulator
 from simulator.core import SimClock
 from simulator.ohme import EMAIL, PASSWORD, SERIAL, OhmeVendor
 
-from .conftest import setup_entry
+from .conftest import Advance, setup_entry
+
+CT = "sensor.ohme_home_pro_ct_current"
+ADVANCED = "GET /ohme/v1/chargeDevices/{serial}/advancedSettings"
 
 
 async def test_setup_and_unload(
@@ -124,3 +127,42 @@ async def test_no_ct_sensor_when_advanced_settings_fail(
     assert mock_entry.state is ConfigEntryState.LOADED
     assert hass.states.get("sensor.ohme_home_pro_ct_current") is None
     assert mock_entry.runtime_data.ct is None
+
+
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
+async def test_ct_probe_retried_after_a_transient_failure(
+    hass: HomeAssistant,
+    mock_entry: MockConfigEntry,
+    simulator: Simulator,
+    advance: Advance,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    """A CT probe that failed at setup is retried with the next account poll."""
+    simulator.faults.inject("ohme", "/v1/chargeDevices/*/advancedSettings", status=503, remaining=2)
+    await setup_entry(hass, mock_entry)
+    assert mock_entry.runtime_data.ct is None
+    assert hass.states.get(CT) is None
+    await advance(1800)  # still failing: tried again with the next poll
+    assert mock_entry.runtime_data.ct is None
+    assert mock_entry.runtime_data.account.ct_probe is not None
+    await advance(1800)
+    assert mock_entry.runtime_data.ct is not None
+    assert mock_entry.runtime_data.account.ct_probe is None
+    entity = entity_registry.async_get(CT)
+    assert entity is not None
+    assert entity.unique_id == f"{SERIAL}_ct_current"
+    assert float(hass.states.get(CT).state) > 0
+    probes = simulator.log.count("ohme", ADVANCED)
+    await advance(60)
+    assert simulator.log.count("ohme", ADVANCED) == probes + 1  # the sensor polls every minute
+
+
+async def test_ct_probe_not_retried_when_refused(
+    hass: HomeAssistant, mock_entry: MockConfigEntry, simulator: Simulator, advance: Advance
+) -> None:
+    """A charger that refuses advancedSettings (HTTP 4xx) is not probed again."""
+    simulator.faults.inject("ohme", "/v1/chargeDevices/*/advancedSettings", status=404)
+    await setup_entry(hass, mock_entry)
+    await advance(1800)
+    assert mock_entry.runtime_data.account.ct_probe is None
+    assert simulator.log.count("ohme", ADVANCED) == 1

@@ -25,27 +25,28 @@ async def test_list_charge_slots(
     hass: HomeAssistant, mock_entry: MockConfigEntry, advance: Advance
 ) -> None:
     """Slots are merged, in local time with a time zone, in kW and kWh; none when unplugged."""
-    await hass.config.async_set_time_zone("Europe/London")
+    # Berlin is UTC+1 in January: the slots start at 12:25 UTC, i.e. 13:25 local time.
+    await hass.config.async_set_time_zone("Europe/Berlin")
     await setup_entry(hass, mock_entry)
     assert await _slots(hass, mock_entry.entry_id) == {"slots": []}
     await advance(630)
     assert await _slots(hass, mock_entry.entry_id) == {
         "slots": [
             {
-                "start": "2026-01-15T12:25:00+00:00",
-                "end": "2026-01-15T13:55:00+00:00",
+                "start": "2026-01-15T13:25:00+01:00",
+                "end": "2026-01-15T14:55:00+01:00",
                 "power": 7.0,
                 "energy": 10.5,
             },
             {
-                "start": "2026-01-15T14:55:00+00:00",
-                "end": "2026-01-15T15:55:00+00:00",
+                "start": "2026-01-15T15:55:00+01:00",
+                "end": "2026-01-15T16:55:00+01:00",
                 "power": 7.0,
                 "energy": 7.0,
             },
         ]
     }
-    assert hass.states.get("sensor.ohme_home_pro_charge_slots").state == "12:25-13:55, 14:55-15:55"
+    assert hass.states.get("sensor.ohme_home_pro_charge_slots").state == "13:25-14:55, 15:55-16:55"
 
 
 async def test_list_charge_slots_bad_entry(

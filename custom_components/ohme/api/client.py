@@ -262,6 +262,10 @@ class OhmeClient:
         """Pause the charge."""
         await self._request("POST", f"/v1/chargeSessions/{serial}/stop", parse=False)
 
+    async def async_resume(self, serial: str) -> None:
+        """Resume a paused charge (back to smart charge)."""
+        await self._request("POST", f"/v1/chargeSessions/{serial}/resume", parse=False)
+
     async def async_approve(self, serial: str) -> None:
         """Approve a charge waiting for approval."""
         await self._request(

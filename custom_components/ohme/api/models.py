@@ -142,6 +142,7 @@ def parse_slots(data: Any) -> tuple[ChargeSlot, ...]:
 class ChargeSession:
     """The live charge session (``GET /v1/chargeSessions``, first element)."""
 
+    session_id: str | None = None
     mode_raw: str | None = None
     power_w: float = 0.0
     current_a: float = 0.0
@@ -165,6 +166,7 @@ class ChargeSession:
         status = _dict(session.get("chargerStatus"))
         stats = _dict(session.get("chargeStats"))
         return cls(
+            session_id=_str(session.get("sessionId")),
             mode_raw=_str(session.get("mode")),
             power_w=_num(power.get("watt")) or 0.0,
             current_a=_num(power.get("amp")) or 0.0,
@@ -210,7 +212,8 @@ class Car:
     """A vehicle of the account."""
 
     id: str
-    name: str
+    name: str  # the user's name for the car, else its model
+    model: str | None = None  # brand, model and years, when Ohme knows them
     battery_percent: int | None = None
 
     @classmethod
@@ -219,17 +222,17 @@ class Car:
         car = _dict(data)
         if (car_id := _str(car.get("id"))) is None:
             return None
-        name = _str(car.get("name"))
-        if not name:
-            model = _dict(car.get("model"))
-            brand = _str(_dict(model.get("brand")).get("name")) or _str(model.get("make"))
-            name = f"{brand or 'Unknown'} {_str(model.get('modelName')) or 'Unknown'}"
-            if (year_from := _int(model.get("availableFromYear"))) is not None:
-                year_to = _int(model.get("availableToYear"))
-                name += f" ({year_from}-{'' if year_to is None else year_to})"
+        model = _dict(car.get("model"))
+        brand = _str(_dict(model.get("brand")).get("name")) or _str(model.get("make"))
+        model_name = _str(model.get("modelName"))
+        description = f"{brand or 'Unknown'} {model_name or 'Unknown'}"
+        if (year_from := _int(model.get("availableFromYear"))) is not None:
+            year_to = _int(model.get("availableToYear"))
+            description += f" ({year_from}-{'' if year_to is None else year_to})"
         return cls(
             id=car_id,
-            name=name,
+            name=_str(car.get("name")) or description,
+            model=description if brand or model_name else None,
             battery_percent=_int(_dict(car.get("batterySoc")).get("percent")) or None,
         )
 
