@@ -271,7 +271,7 @@ class OSOEnergyVendor(Vendor):
     # --- routing -------------------------------------------------------------------------
 
     def routes(self) -> list[web.RouteDef]:
-        """Canonical spellings as the Python client sends them, plus a catch-all."""
+        """Canonical spellings as the official clients send them, plus a catch-all."""
         canonical = [
             web.get("/1/User/Details", self._dispatch),
             web.get("/1/Device/All", self._dispatch),
@@ -283,6 +283,9 @@ class OSOEnergyVendor(Vendor):
             web.delete("/1/Device/{device_id}/HolidayMode", self._dispatch),
             web.post("/1/Device/{device_id}/HighDemand", self._dispatch),
             web.delete("/1/Device/{device_id}/HighDemand", self._dispatch),
+            # The reference (and OSO's Homey client) spell HighDemand with a trailing slash.
+            web.post("/1/Device/{device_id}/HighDemand/", self._dispatch),
+            web.delete("/1/Device/{device_id}/HighDemand/", self._dispatch),
         ]
         return [*canonical, web.route("*", "/{tail:.*}", self._dispatch)]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import CONF_API_KEY, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import config_validation as cv
@@ -52,8 +53,15 @@ async def async_unload_entry(hass: HomeAssistant, entry: OSOEnergyConfigEntry) -
 async def async_remove_config_entry_device(
     hass: HomeAssistant, entry: OSOEnergyConfigEntry, device: DeviceEntry
 ) -> bool:
-    """Allow removing a device only once its heater has left the account."""
+    """Allow removing a device only once its heater has left the account.
+
+    While the entry is not loaded (setup failed or is being retried) nothing is known about
+    the account, so the user may remove any device; a heater that is still on the account
+    gets its device back at the next successful setup.
+    """
+    if entry.state is not ConfigEntryState.LOADED:
+        return True
+    tracked = entry.runtime_data.coordinator.tracked_ids
     return not any(
-        identifier[0] == DOMAIN and identifier[1] in entry.runtime_data.coordinator.data
-        for identifier in device.identifiers
+        identifier[0] == DOMAIN and identifier[1] in tracked for identifier in device.identifiers
     )

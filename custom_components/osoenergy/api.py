@@ -272,9 +272,15 @@ class OSOEnergyClient:
             raise OSOEnergyResponseError("/1/Device/All is not a list")
         devices: dict[str, OSOEnergyDevice] = {}
         for item in body:
+            # One broken record must not hide the other heaters: skip it.
             if not isinstance(item, Mapping):
-                raise OSOEnergyResponseError("/1/Device/All holds a non-object")
-            device = OSOEnergyDevice.from_json(item)
+                _LOGGER.debug("Skipping a non-object in /1/Device/All: %.100r", item)
+                continue
+            try:
+                device = OSOEnergyDevice.from_json(item)
+            except OSOEnergyResponseError as err:
+                _LOGGER.debug("Skipping a record of /1/Device/All: %s", err)
+                continue
             devices[device.device_id] = device
         return devices
 
@@ -311,7 +317,8 @@ class OSOEnergyClient:
 
     async def set_high_demand(self, device_id: str, enabled: bool) -> None:
         """Turn extra energy (high demand) mode on or off."""
-        await self._request("POST" if enabled else "DELETE", f"/1/Device/{device_id}/HighDemand")
+        # With the trailing slash, as OSO's own (Homey) client sends it.
+        await self._request("POST" if enabled else "DELETE", f"/1/Device/{device_id}/HighDemand/")
 
 
 __all__ = [

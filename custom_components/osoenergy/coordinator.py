@@ -98,11 +98,41 @@ class OSOEnergyCoordinator(DataUpdateCoordinator[dict[str, OSOEnergyDevice]]):
                 translation_placeholders={"error": str(err)},
             ) from err
         self.update_interval = SCAN_INTERVAL
-        if self.data is not None:
-            missing = (set(self.data) | self._missing) - set(devices)
+        previous: dict[str, OSOEnergyDevice] | None = self.data  # None before the first answer
+        if previous is None:
+            # First answer since setup: heaters removed from the account while Home Assistant
+            # was not running count as missing once, and are removed if the next answer
+            # lacks them too (the same rule as for heaters that leave while running).
+            self._missing = self._registered_ids() - set(devices)
+        else:
+            missing = (set(previous) | self._missing) - set(devices)
             self._remove_stale_devices(missing & self._missing)
             self._missing = missing - self._missing
+        self._update_device_names(devices)
         return devices
+
+    @property
+    def tracked_ids(self) -> set[str]:
+        """Return the heaters whose devices are kept: in the last answer, or missing once."""
+        return set(self.data or {}) | self._missing
+
+    def _registered_ids(self) -> set[str]:
+        """Return the heater ids of the devices of this entry in the device registry."""
+        registry = dr.async_get(self.hass)
+        return {
+            identifier[1]
+            for device in dr.async_entries_for_config_entry(registry, self.config_entry.entry_id)
+            for identifier in device.identifiers
+            if identifier[0] == DOMAIN
+        }
+
+    def _update_device_names(self, devices: dict[str, OSOEnergyDevice]) -> None:
+        """Follow a heater renamed (or re-typed) in the OSO app in the device registry."""
+        registry = dr.async_get(self.hass)
+        for device_id, device in devices.items():
+            entry = registry.async_get_device(identifiers={(DOMAIN, device_id)})
+            if entry is not None and (entry.name, entry.model) != (device.name, device.device_type):
+                registry.async_update_device(entry.id, name=device.name, model=device.device_type)
 
     def _remove_stale_devices(self, removed: set[str]) -> None:
         """Detach the devices of heaters that left the account from this entry."""

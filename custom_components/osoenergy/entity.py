@@ -73,7 +73,9 @@ def async_setup_device_entities(
 
     @callback
     def _add_new_devices() -> None:
-        known.intersection_update(coordinator.data)
+        # Forget a heater only once the coordinator removed its device: one missing from a
+        # single answer keeps its entities (unavailable) and must not get them a second time.
+        known.intersection_update(coordinator.tracked_ids)
         new = [device for device_id, device in coordinator.data.items() if device_id not in known]
         if not new:
             return

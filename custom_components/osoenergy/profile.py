@@ -22,11 +22,43 @@ def to_local(profile: Sequence[float], day: date, tz: tzinfo) -> list[float]:
     return [float(profile[utc_hour(hour, day, tz)]) for hour in range(24)]
 
 
+class HourConflictError(ValueError):
+    """Two local hours given different values fall on the same UTC hour (a DST day)."""
+
+    def __init__(self, first: int, second: int, utc: int) -> None:
+        """Describe the local hours ``first`` and ``second`` that both map to ``utc``."""
+        super().__init__(f"local hours {first} and {second} are both UTC hour {utc}")
+        self.first = first
+        self.second = second
+        self.utc = utc
+
+
+def to_utc(changes: Mapping[int, float], day: date, tz: tzinfo) -> dict[int, float]:
+    """Return the values of the given local hours of ``day``, keyed by UTC hour.
+
+    On a DST day two local hours can share one UTC hour (the spring gap hour and the next
+    one; 00:00 and 23:00 of the 25-hour autumn day). Giving them the same value is fine;
+    different values raise :class:`HourConflictError` instead of silently keeping one.
+    """
+    placed: dict[int, int] = {}
+    for hour, value in sorted(changes.items()):
+        index = utc_hour(hour, day, tz)
+        other = placed.setdefault(index, hour)
+        if changes[other] != value:
+            raise HourConflictError(other, hour, index)
+    return {index: changes[hour] for index, hour in placed.items()}
+
+
+def merge_utc(profile: Sequence[float], changes: Mapping[int, float]) -> list[float]:
+    """Return a copy of the UTC profile with the given UTC hours changed."""
+    merged = list(profile)
+    for index, value in changes.items():
+        merged[index] = value
+    return merged
+
+
 def merge_local(
     profile: Sequence[float], changes: Mapping[int, float], day: date, tz: tzinfo
 ) -> list[float]:
-    """Return a copy of the UTC profile with the given local hours changed."""
-    merged = list(profile)
-    for hour, value in sorted(changes.items()):
-        merged[utc_hour(hour, day, tz)] = value
-    return merged
+    """Return a copy of the UTC profile with the given local hours of ``day`` changed."""
+    return merge_utc(profile, to_utc(changes, day, tz))

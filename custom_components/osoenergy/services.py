@@ -25,7 +25,7 @@ import voluptuous as vol
 from .api import OSOEnergyDevice
 from .const import DOMAIN
 from .coordinator import OSOEnergyConfigEntry, OSOEnergyCoordinator
-from .profile import merge_local, to_local
+from .profile import HourConflictError, merge_utc, to_local, to_utc
 
 SERVICE_GET_PROFILE = "get_profile"
 SERVICE_SET_PROFILE = "set_profile"
@@ -133,9 +133,20 @@ def async_setup_services(hass: HomeAssistant) -> None:
         changes = {int(key[5:]): call.data[key] for key in HOURS if key in call.data}
         if not changes:
             raise ServiceValidationError(translation_domain=DOMAIN, translation_key="no_hours")
-        today = dt_util.now().date()
-        for target in _targets(hass, call):
-            hours = merge_local(_profile(target), changes, today, dt_util.get_default_time_zone())
+        targets = _targets(hass, call)
+        try:
+            utc_changes = to_utc(changes, dt_util.now().date(), dt_util.get_default_time_zone())
+        except HourConflictError as err:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="profile_hours_conflict",
+                translation_placeholders={
+                    "first": f"{err.first:02d}:00",
+                    "second": f"{err.second:02d}:00",
+                },
+            ) from err
+        for target in targets:
+            hours = merge_utc(_profile(target), utc_changes)
             client = target.coordinator.client
             await target.coordinator.async_write(
                 partial(client.set_profile, target.device_id, hours)

@@ -33,13 +33,12 @@ DEFAULT_MAX_TEMP = 75.0
 OFF_MODES = {"off", "powersave"}
 
 
-def current_operation(device: OSOEnergyDevice) -> str | None:
+def current_operation(device: OSOEnergyDevice) -> str:
     """Map the heater to a water-heater state (reference section 5)."""
     if device.heater_on is False:
         return STATE_OFF
-    mode = device.heater_mode
-    if mode is None:
-        return None
+    # The OSO library reads a missing mode as "off" (reference section 5), and so does core.
+    mode = device.heater_mode or "off"
     if mode in OFF_MODES:
         return STATE_OFF
     if mode == "extraenergy":
@@ -80,7 +79,7 @@ class OSOEnergyWaterHeater(OSOEnergyEntity, WaterHeaterEntity):
         super().__init__(coordinator, device_id)
 
     @property
-    def current_operation(self) -> str | None:
+    def current_operation(self) -> str:
         """Return the state of the heater."""
         return current_operation(self.device)
 

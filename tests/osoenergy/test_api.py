@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncGenerator
 from datetime import UTC, datetime
 import json
+import logging
 from typing import Any
 
 import aiohttp
@@ -131,15 +132,27 @@ def test_device_tolerates_missing_and_null_fields() -> None:
     assert not disconnected.connected
 
 
-@pytest.mark.parametrize(
-    "body",
-    ["{}", '[{"deviceName": "no id"}]', "[1]", "not json"],
-)
+@pytest.mark.parametrize("body", ["{}", '"text"', "not json"])
 async def test_get_devices_bad_payload(client: OSOEnergyClient, body: str) -> None:
     with aioresponses() as mock:
         mock.get(f"{BASE}/1/Device/All", body=body)
         with pytest.raises(OSOEnergyResponseError):
             await client.get_devices()
+
+
+async def test_get_devices_skips_broken_records(
+    client: OSOEnergyClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A record without deviceId or a non-object is skipped; the other heaters are kept."""
+    body = [1, None, "x", {"deviceName": "no id"}, {"deviceId": ""}, DEVICE]
+    with aioresponses() as mock:
+        mock.get(f"{BASE}/1/Device/All", payload=body)
+        with caplog.at_level(logging.DEBUG, logger="custom_components.osoenergy.api"):
+            devices = await client.get_devices()
+    assert list(devices) == ["osoenergy_water_heater"]
+    skipped = [r for r in caplog.records if r.getMessage().startswith("Skipping")]
+    assert len(skipped) == 5
+    assert all(record.levelno == logging.DEBUG for record in skipped)
 
 
 async def test_get_devices_empty_body(client: OSOEnergyClient) -> None:
@@ -218,8 +231,9 @@ async def test_write_wire_format(client: OSOEnergyClient) -> None:
         holiday = "2026-07-01T08:30:15.123456Z/2026-07-08T08:30:15.123456Z"
         mock.post(f"{BASE}/1/Device/d1/HolidayMode/{holiday}")
         mock.delete(f"{BASE}/1/Device/d1/HolidayMode")
-        mock.post(f"{BASE}/1/Device/d1/HighDemand")
-        mock.delete(f"{BASE}/1/Device/d1/HighDemand")
+        # HighDemand with the trailing slash, as reference section 3.10 shows it.
+        mock.post(f"{BASE}/1/Device/d1/HighDemand/")
+        mock.delete(f"{BASE}/1/Device/d1/HighDemand/")
         await client.turn_on("d1", False)
         await client.turn_off("d1", True)
         await client.set_profile("d1", [45.0] * 23 + [50.5])

@@ -93,14 +93,16 @@ def _device(heater: str | None, mode: str | None, optimization: str | None) -> O
         ("on", "off", "Advanced", "off"),
         ("on", "PowerSave", "SmartCompany", "off"),
         ("on", "ExtraEnergy", "Off", "high_demand"),
-        ("on", None, "OSO", None),
+        # A missing mode reads as "off", as the OSO library and core read it.
+        ("on", None, "OSO", "off"),
+        ("on", None, None, "off"),
         (None, "auto", "OSO", "eco"),
     ],
 )
 def test_state_mapping(
-    heater: str | None, mode: str | None, optimization: str | None, expected: str | None
+    heater: str | None, mode: str | None, optimization: str | None, expected: str
 ) -> None:
-    """The water-heater state table of reference section 5 (None = unknown)."""
+    """The water-heater state table of reference section 5."""
     assert current_operation(_device(heater, mode, optimization)) == expected
 
 
@@ -191,10 +193,14 @@ async def test_away_mode(
 
 
 async def test_high_demand_switch(
-    hass: HomeAssistant, oso: OSOEnergyVendor, init_integration: MockConfigEntry
+    hass: HomeAssistant,
+    simulator: Simulator,
+    oso: OSOEnergyVendor,
+    init_integration: MockConfigEntry,
 ) -> None:
     switch = "switch.bathroom_heater_extra_energy"
     for service, expected in ((SERVICE_TURN_ON, "on"), (SERVICE_TURN_OFF, "off")):
+        simulator.log.reset()
         await hass.services.async_call(
             SWITCH_DOMAIN, service, {ATTR_ENTITY_ID: switch}, blocking=True
         )
@@ -202,6 +208,10 @@ async def test_high_demand_switch(
         await hass.async_block_till_done(wait_background_tasks=True)
         assert hass.states.get(switch).state == expected
         assert hass.states.get("binary_sensor.bathroom_heater_extra_energy").state == expected
+        # Sent as reference section 3.10 spells it, with the trailing slash.
+        method = "POST" if expected == "on" else "DELETE"
+        endpoint = f"{method} /osoenergy/1/Device/{{device_id}}/HighDemand/"
+        assert simulator.log.count("osoenergy", endpoint) == 1
 
 
 async def test_rejected_write_raises(
@@ -231,7 +241,7 @@ async def test_failed_write_raises(
     fault: dict,
     key: str,
 ) -> None:
-    simulator.faults.inject("osoenergy", "/1/Device/*/HighDemand", remaining=1, **fault)
+    simulator.faults.inject("osoenergy", "/1/Device/*/HighDemand/", remaining=1, **fault)
     with pytest.raises(HomeAssistantError) as err:
         await hass.services.async_call(
             SWITCH_DOMAIN,

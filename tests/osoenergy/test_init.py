@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+import logging
 
 from aioresponses import aioresponses
 from freezegun.api import FrozenDateTimeFactory
@@ -26,6 +27,11 @@ from simulator.osoenergy import API_KEY, OSOEnergyVendor
 from .conftest import S200, S300, sim_post
 
 DEVICE_ALL = "GET /osoenergy/1/Device/All"
+
+
+def _errors(caplog: pytest.LogCaptureFixture) -> list[str]:
+    """Return the messages logged at ERROR or above (e.g. duplicate unique ids)."""
+    return [record.getMessage() for record in caplog.records if record.levelno >= logging.ERROR]
 
 
 async def _poll(hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: float = 0) -> None:
@@ -277,6 +283,7 @@ async def test_heaters_added_and_removed_without_reload(
     init_integration: MockConfigEntry,
     device_registry: dr.DeviceRegistry,
     entity_registry: er.EntityRegistry,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     await sim_post(
         simulator,
@@ -308,6 +315,33 @@ async def test_heaters_added_and_removed_without_reload(
     oso.reset()
     await _poll(hass, freezer)
     assert hass.states.get("water_heater.bathroom_heater") is not None
+    assert not _errors(caplog)
+
+
+async def test_heater_missing_once_is_not_added_twice(
+    hass: HomeAssistant,
+    *,
+    oso: OSOEnergyVendor,
+    freezer: FrozenDateTimeFactory,
+    init_integration: MockConfigEntry,
+    entity_registry: er.EntityRegistry,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A heater missing from one answer keeps its entities, and gets no second set back."""
+    entities = len(er.async_entries_for_config_entry(entity_registry, init_integration.entry_id))
+    states = len(hass.states.async_all())
+    heater = oso.heaters.pop(S200)
+    await _poll(hass, freezer)
+    assert hass.states.get("water_heater.bathroom_heater").state == STATE_UNAVAILABLE
+    oso.heaters[S200] = heater
+    await _poll(hass, freezer)
+    assert hass.states.get("water_heater.bathroom_heater").state != STATE_UNAVAILABLE
+    assert not _errors(caplog)
+    assert len(hass.states.async_all()) == states
+    assert (
+        len(er.async_entries_for_config_entry(entity_registry, init_integration.entry_id))
+        == entities
+    )
 
 
 async def test_remove_stale_device(
@@ -335,14 +369,74 @@ async def test_remove_stale_device(
         assert response["success"] is success
 
 
-async def test_one_empty_answer_removes_nothing(
+async def test_remove_device_of_heater_missing_once(
     hass: HomeAssistant,
+    *,
+    hass_ws_client: WebSocketGenerator,
     oso: OSOEnergyVendor,
     freezer: FrozenDateTimeFactory,
     init_integration: MockConfigEntry,
     device_registry: dr.DeviceRegistry,
 ) -> None:
-    """An odd empty device list makes entities unavailable, but does not delete devices."""
+    """A heater missing from one answer still has its entities: its device is kept."""
+    assert await async_setup_component(hass, "config", {})
+    client = await hass_ws_client(hass)
+    del oso.heaters[S200]
+    await _poll(hass, freezer)
+    device = device_registry.async_get_device(identifiers={(DOMAIN, S200)})
+    await client.send_json_auto_id(
+        {
+            "type": "config/device_registry/remove_config_entry",
+            "config_entry_id": init_integration.entry_id,
+            "device_id": device.id,
+        }
+    )
+    response = await client.receive_json()
+    assert response["success"] is False
+
+
+async def test_remove_device_while_not_loaded(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    hass_ws_client: WebSocketGenerator,
+    config_entry: MockConfigEntry,
+    device_registry: dr.DeviceRegistry,
+) -> None:
+    """While setup is retrying nothing is known about the account: removal is allowed."""
+    assert await async_setup_component(hass, "config", {})
+    simulator.faults.inject("osoenergy", "/1/Device/All", status=503)
+    config_entry.add_to_hass(hass)
+    device = device_registry.async_get_or_create(
+        config_entry_id=config_entry.entry_id, identifiers={(DOMAIN, S200)}
+    )
+    await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert config_entry.state is ConfigEntryState.SETUP_RETRY
+    client = await hass_ws_client(hass)
+    await client.send_json_auto_id(
+        {
+            "type": "config/device_registry/remove_config_entry",
+            "config_entry_id": config_entry.entry_id,
+            "device_id": device.id,
+        }
+    )
+    response = await client.receive_json()
+    assert response["success"] is True
+    assert device_registry.async_get(device.id) is None
+
+
+async def test_one_empty_answer_removes_nothing(
+    hass: HomeAssistant,
+    *,
+    oso: OSOEnergyVendor,
+    freezer: FrozenDateTimeFactory,
+    init_integration: MockConfigEntry,
+    device_registry: dr.DeviceRegistry,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """An odd empty device list makes entities unavailable, but does not delete devices
+    (nor add their entities a second time when the heaters are back)."""
+    states = len(hass.states.async_all())
     heaters = dict(oso.heaters)
     oso.heaters.clear()
     await _poll(hass, freezer)
@@ -352,3 +446,85 @@ async def test_one_empty_answer_removes_nothing(
     await _poll(hass, freezer)
     assert device_registry.async_get_device(identifiers={(DOMAIN, S200)}) is not None
     assert hass.states.get("water_heater.basement_heater").state != STATE_UNAVAILABLE
+    assert not _errors(caplog)
+    assert len(hass.states.async_all()) == states
+
+
+async def test_heaters_removed_while_stopped_are_cleaned_up(
+    hass: HomeAssistant,
+    *,
+    freezer: FrozenDateTimeFactory,
+    config_entry: MockConfigEntry,
+    device_registry: dr.DeviceRegistry,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    """A device whose heater left the account while Home Assistant was down counts as
+    missing once at setup: it is removed when the next answer lacks it too."""
+    config_entry.add_to_hass(hass)
+    gone = device_registry.async_get_or_create(
+        config_entry_id=config_entry.entry_id, identifiers={(DOMAIN, "oso-gone")}
+    )
+    entity_registry.async_get_or_create(
+        "water_heater", DOMAIN, "oso-gone", config_entry=config_entry, device_id=gone.id
+    )
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert device_registry.async_get_device(identifiers={(DOMAIN, "oso-gone")}) is not None
+    await _poll(hass, freezer)
+    assert device_registry.async_get_device(identifiers={(DOMAIN, "oso-gone")}) is None
+    assert entity_registry.async_get_entity_id("water_heater", DOMAIN, "oso-gone") is None
+    assert device_registry.async_get_device(identifiers={(DOMAIN, S200)}) is not None
+    assert device_registry.async_get_device(identifiers={(DOMAIN, S300)}) is not None
+
+
+async def test_empty_answer_at_setup_removes_nothing(
+    hass: HomeAssistant,
+    *,
+    oso: OSOEnergyVendor,
+    freezer: FrozenDateTimeFactory,
+    config_entry: MockConfigEntry,
+    device_registry: dr.DeviceRegistry,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """An empty first answer after a restart, then the heaters again: every device stays,
+    and the heaters get their entities once."""
+    config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+    states = len(hass.states.async_all())
+    assert await hass.config_entries.async_unload(config_entry.entry_id)
+    await hass.async_block_till_done()
+    heaters = dict(oso.heaters)
+    oso.heaters.clear()
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert hass.states.get("water_heater.bathroom_heater").state == STATE_UNAVAILABLE
+    oso.heaters.update(heaters)
+    await _poll(hass, freezer)
+    await _poll(hass, freezer)
+    for heater in (S200, S300):
+        assert device_registry.async_get_device(identifiers={(DOMAIN, heater)}) is not None
+    assert hass.states.get("water_heater.bathroom_heater").state != STATE_UNAVAILABLE
+    assert len(hass.states.async_all()) == states
+    assert not _errors(caplog)
+
+
+async def test_renamed_heater_renames_device(
+    hass: HomeAssistant,
+    oso: OSOEnergyVendor,
+    freezer: FrozenDateTimeFactory,
+    init_integration: MockConfigEntry,
+    device_registry: dr.DeviceRegistry,
+) -> None:
+    """A heater renamed in the OSO app renames its device (a user's own name is kept)."""
+    oso.heaters[S200].name = "Kitchen heater"
+    await _poll(hass, freezer)
+    device = device_registry.async_get_device(identifiers={(DOMAIN, S200)})
+    assert device.name == "Kitchen heater"
+    state = hass.states.get("water_heater.bathroom_heater")
+    assert state.attributes["friendly_name"] == "Kitchen heater"
+    device_registry.async_update_device(device.id, name_by_user="Mine")
+    oso.heaters[S200].name = "Other name"
+    await _poll(hass, freezer)
+    device = device_registry.async_get_device(identifiers={(DOMAIN, S200)})
+    assert (device.name, device.name_by_user) == ("Other name", "Mine")

@@ -18,7 +18,13 @@ from pytest_homeassistant_custom_component.common import (
 import voluptuous as vol
 
 from custom_components.osoenergy.const import DOMAIN, SCAN_INTERVAL
-from custom_components.osoenergy.profile import merge_local, to_local, utc_hour
+from custom_components.osoenergy.profile import (
+    HourConflictError,
+    merge_local,
+    to_local,
+    to_utc,
+    utc_hour,
+)
 from simulator import Simulator
 from simulator.osoenergy import OSOEnergyVendor
 
@@ -43,6 +49,32 @@ def test_utc_hour_follows_dst() -> None:
     assert [utc_hour(h, autumn, PACIFIC) for h in range(4)] == [7, 8, 10, 11]
     # Europe/Oslo: 2026-03-29 02:00 -> 03:00.
     assert [utc_hour(h, date(2026, 3, 29), OSLO) for h in range(5)] == [23, 0, 1, 1, 2]
+    # Europe/Oslo: 2026-10-25 03:00 -> 02:00; the 25-hour day starts and ends at 22 UTC.
+    oslo_autumn = date(2026, 10, 25)
+    assert [utc_hour(h, oslo_autumn, OSLO) for h in (0, 1, 2, 3, 23)] == [22, 23, 0, 2, 22]
+    assert utc_hour(23, autumn, PACIFIC) == utc_hour(0, autumn, PACIFIC) == 7
+
+
+@pytest.mark.parametrize(
+    ("day", "tz", "first", "second", "utc"),
+    [
+        (date(2026, 10, 25), OSLO, 0, 23, 22),
+        (date(2026, 11, 1), PACIFIC, 0, 23, 7),
+        # Spring: the hour that does not exist shares its UTC hour with the next one.
+        (date(2026, 3, 29), OSLO, 2, 3, 1),
+        (date(2026, 3, 8), PACIFIC, 2, 3, 10),
+    ],
+)
+def test_hours_on_one_utc_hour(day: date, tz: ZoneInfo, first: int, second: int, utc: int) -> None:
+    """Two local hours on one UTC hour: different values are refused, equal ones are fine."""
+    profile = [60.0] * 24
+    with pytest.raises(HourConflictError) as err:
+        merge_local(profile, {first: 40, second: 50, 12: 45}, day, tz)
+    assert (err.value.first, err.value.second, err.value.utc) == (first, second, utc)
+    merged = merge_local(profile, {first: 40, second: 40}, day, tz)
+    assert merged[utc] == 40
+    assert merged.count(40) == 1
+    assert to_utc({first: 40, second: 40}, day, tz) == {utc: 40}
 
 
 def test_profile_round_trip_and_core_example() -> None:
@@ -98,6 +130,46 @@ async def test_set_profile_on_dst_day(
     assert oso.heaters[S200].profile == expected
     # Only the targeted heater changed.
     assert oso.heaters[S300].profile == [55.0] * 6 + [70.0] * 18
+
+
+async def test_set_profile_on_fall_back_day(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    oso: OSOEnergyVendor,
+    freezer: FrozenDateTimeFactory,
+    init_integration: MockConfigEntry,
+) -> None:
+    """The 25-hour day ending DST (2026-11-01 in US/Pacific): 00:00 PDT and 23:00 PST are
+    both 07 UTC, the repeated 01:00 is the first (PDT, 08 UTC), and 09 UTC has no local hour."""
+    freezer.move_to("2026-11-01T20:00:00+00:00")
+    simulator.log.reset()
+    with pytest.raises(ServiceValidationError) as err:
+        await hass.services.async_call(
+            DOMAIN,
+            "set_profile",
+            {ATTR_ENTITY_ID: BATHROOM, "hour_00": 40, "hour_23": 50},
+            blocking=True,
+        )
+    assert err.value.translation_key == "profile_hours_conflict"
+    assert err.value.translation_placeholders == {"first": "00:00", "second": "23:00"}
+    assert simulator.log.count("osoenergy") == 0
+    assert oso.heaters[S200].profile == [65.0] * 24
+
+    await hass.services.async_call(
+        DOMAIN,
+        "set_profile",
+        {ATTR_ENTITY_ID: BATHROOM, "hour_00": 40, "hour_01": 45, "hour_02": 50, "hour_23": 40},
+        blocking=True,
+    )
+    expected = [65.0] * 24
+    expected[7], expected[8], expected[10] = 40.0, 45.0, 50.0
+    assert oso.heaters[S200].profile == expected
+    await hass.async_block_till_done()
+    response = await hass.services.async_call(
+        DOMAIN, "get_profile", {ATTR_ENTITY_ID: BATHROOM}, blocking=True, return_response=True
+    )
+    local = response[BATHROOM]["profile"]
+    assert (local[0], local[1], local[2], local[23]) == (40.0, 45.0, 50.0, 40.0)
 
 
 async def test_set_profile_bad_input(
