@@ -44,6 +44,8 @@ class Charger:
     offline: bool = False
     offline_since: float = 0.0
     cloud_api: bool = True
+    # Firmware that keeps reporting car=2 after a stop (frc=1), as in go-e issue #60.
+    stays_charging_when_stopped: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -63,7 +65,7 @@ class Charger:
         if not self.plugged:
             return 1, not waiting_auth and self.frc != 1, 2 if waiting_auth else 15
         if self.frc == 1:
-            return 4, False, 4
+            return 2 if self.stays_charging_when_stopped else 4, False, 4
         if waiting_auth:
             return 3, False, 2
         if self.need_wh <= 0:
@@ -73,7 +75,8 @@ class Charger:
     @property
     def charging(self) -> bool:
         """Return True while current flows."""
-        return self.state()[0] == 2
+        car, allowed, _ = self.state()
+        return car == 2 and allowed
 
     @property
     def phases(self) -> int:
@@ -318,7 +321,7 @@ class GoeChargerVendor(Vendor):
         ]
 
     def control_routes(self) -> list[web.RouteDef]:
-        """Return the switches: chargers, token, offline, cloud API, car plug, error code."""
+        """Return the switches: chargers, token, offline, cloud API, car plug, error, quirks."""
         return [
             web.get("/chargers", self._list),
             web.post("/chargers", self._add),
@@ -327,6 +330,7 @@ class GoeChargerVendor(Vendor):
             web.post("/{serial}/cloud_api", self._cloud_api),
             web.post("/{serial}/car", self._car),
             web.post("/{serial}/error", self._error),
+            web.post("/{serial}/quirks", self._quirks),
         ]
 
     # --- API --------------------------------------------------------------------------------------
@@ -474,6 +478,18 @@ class GoeChargerVendor(Vendor):
         data = await self._body(request)
         charger.err = int(data.get("err", 0))
         return web.json_response({"serial": charger.serial, "err": charger.err})
+
+    async def _quirks(self, request: web.Request) -> web.Response:
+        """Switch firmware quirks: ``stays_charging_when_stopped`` (car stays 2 after frc=1)."""
+        charger = self._charger(request)
+        data = await self._body(request)
+        charger.stays_charging_when_stopped = bool(data.get("stays_charging_when_stopped", True))
+        return web.json_response(
+            {
+                "serial": charger.serial,
+                "stays_charging_when_stopped": charger.stays_charging_when_stopped,
+            }
+        )
 
 
 VENDOR = GoeChargerVendor

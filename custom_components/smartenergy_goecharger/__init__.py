@@ -111,6 +111,23 @@ def _claim_serial(hass: HomeAssistant, entry: GoeConfigEntry, coordinator: GoeCo
     hass.config_entries.async_update_entry(
         entry, unique_id=serial, data={**entry.data, CONF_SERIAL: serial}
     )
+    _adopt_old_unique_ids(hass, entry, serial)
+
+
+@callback
+def _adopt_old_unique_ids(hass: HomeAssistant, entry: GoeConfigEntry, serial: str) -> None:
+    """Rename the 0.6.0 ``<entry_id>_<key>`` unique ids of an entry that claimed ``serial``.
+
+    An id that is already registered (another entry owns the charger's entities) is kept.
+    """
+    registry = er.async_get(hass)
+    for entity in er.async_entries_for_config_entry(registry, entry.entry_id):
+        for key in _OLD_KEYS:
+            new_unique_id = f"{serial}_{key}"
+            if entity.unique_id == f"{entry.entry_id}_{key}" and not registry.async_get_entity_id(
+                entity.domain, entity.platform, new_unique_id
+            ):
+                registry.async_update_entity(entity.entity_id, new_unique_id=new_unique_id)
 
 
 async def async_migrate_entry(hass: HomeAssistant, entry: GoeConfigEntry) -> bool:
@@ -135,19 +152,9 @@ async def async_migrate_entry(hass: HomeAssistant, entry: GoeConfigEntry) -> boo
     interval = min(max(interval, MIN_SCAN_INTERVAL), MAX_SCAN_INTERVAL)
     unique_id = entry.unique_id
     if serial and not hass.config_entries.async_entry_for_domain_unique_id(DOMAIN, serial):
+        # This entry claims the charger; a duplicate keeps its ids and fails at setup.
         unique_id = serial
-
-    if serial:
-
-        @callback
-        def _new_unique_id(entity: er.RegistryEntry) -> dict[str, Any] | None:
-            for key in _OLD_KEYS:
-                if entity.unique_id == f"{entry.entry_id}_{key}":
-                    return {"new_unique_id": f"{serial}_{key}"}
-            return None
-
-        await er.async_migrate_entries(hass, entry.entry_id, _new_unique_id)
-
+        _adopt_old_unique_ids(hass, entry, serial)
     hass.config_entries.async_update_entry(
         entry,
         data=data,

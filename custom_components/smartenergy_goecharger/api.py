@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 import json
+import math
 from typing import Any, Final
 
 import aiohttp
@@ -170,16 +171,22 @@ class GoeRejectedError(GoeError):
     """The charger rejected a value that was set (HTTP 422 or a per-key error)."""
 
 
-def _int(value: Any) -> int | None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    return int(value)
-
-
 def _float(value: Any) -> float | None:
+    """Return a finite number as float; json.loads also accepts NaN and Infinity."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
-    return float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # an integer beyond the float range
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _int(value: Any) -> int | None:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    number = _float(value)
+    return int(number) if number is not None else None
 
 
 def _str(value: Any) -> str | None:
@@ -261,7 +268,10 @@ class GoeStatus:
         wh = _float(data.get("wh"))
         eto = _float(data.get("eto"))
         nrg = data.get("nrg")
-        temperatures = [t for t in data.get("tma") or [] if _float(t) is not None]
+        tma = data.get("tma")
+        temperatures = [
+            t for t in (_float(v) for v in (tma if isinstance(tma, list) else [])) if t is not None
+        ]
         return cls(
             serial=_str(data.get("sse")),
             friendly_name=_str(data.get("fna")),

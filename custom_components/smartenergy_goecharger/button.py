@@ -20,8 +20,14 @@ WALLBOX_CONTROL = ButtonEntityDescription(key="wallbox_control", translation_key
 
 
 def control_values(status: GoeStatus) -> dict[str, Any] | None:
-    """Return what a press sends: stop while charging, authenticate, or start."""
+    """Return what a press sends: stop while charging, authenticate, or start.
+
+    Some chargers keep reporting ``car`` 2 after a stop (go-e issue #60): a charger that is
+    forced off or not allowed to charge is started, not stopped again.
+    """
     if status.car == 2:
+        if status.force_state == "off" or status.allowed is False:
+            return {"frc": 2}
         return {"frc": 1}
     if status.awaiting_authentication:
         return {"trx": 0}

@@ -35,7 +35,12 @@ from .const import (
 from .coordinator import GoeConfigEntry
 
 _SERIAL = re.compile(r"^\d{6}$")
-_PLACEHOLDERS = {"app_path": "Internet > Advanced settings", "url_example": DEFAULT_BASE_URL}
+# "{serial}" is shown literally in the URL help text (the URL template's own placeholder).
+_PLACEHOLDERS = {
+    "app_path": "Internet > Advanced settings",
+    "url_example": DEFAULT_BASE_URL,
+    "serial": "{serial}",
+}
 
 
 class GoeChargerConfigFlow(ConfigFlow, domain=DOMAIN):
@@ -50,11 +55,15 @@ class GoeChargerConfigFlow(ConfigFlow, domain=DOMAIN):
         return GoeOptionsFlow()
 
     async def _async_validate(
-        self, data: dict[str, Any], errors: dict[str, str]
+        self, data: dict[str, Any], errors: dict[str, str], *, serial_required: bool = True
     ) -> GoeStatus | None:
-        """Check the input with one status call; fill ``errors`` on failure."""
+        """Check the input with one status call; fill ``errors`` on failure.
+
+        Without ``serial_required`` an empty serial (a migrated local entry that never
+        answered) is allowed; the charger's answer then provides it.
+        """
         serial = data[CONF_SERIAL]
-        if not _SERIAL.match(serial):
+        if (serial or serial_required) and not _SERIAL.match(serial):
             errors[CONF_SERIAL] = "invalid_serial"
             return None
         url = data.get(CONF_URL) or DEFAULT_BASE_URL
@@ -77,7 +86,7 @@ class GoeChargerConfigFlow(ConfigFlow, domain=DOMAIN):
             LOGGER.exception("Unexpected error while validating a go-e charger")
             errors["base"] = "unknown"
         else:
-            if status.serial and status.serial != serial:
+            if serial and status.serial and status.serial != serial:
                 errors[CONF_SERIAL] = "invalid_serial"
                 return None
             return status
@@ -107,9 +116,15 @@ class GoeChargerConfigFlow(ConfigFlow, domain=DOMAIN):
         errors: dict[str, str] = {}
         if user_input is not None:
             data = self._clean(user_input)
-            if await self._async_validate(data, errors):
+            if status := await self._async_validate(data, errors):
                 await self.async_set_unique_id(data[CONF_SERIAL])
                 self._abort_if_unique_id_configured()
+                # A blank name falls back to the charger's own name, then to the serial.
+                data[CONF_NAME] = (
+                    data[CONF_NAME]
+                    or (status.friendly_name or "").strip()
+                    or f"go-e {data[CONF_SERIAL]}"
+                )
                 return self.async_create_entry(
                     title=data[CONF_NAME],
                     data=data,
@@ -134,7 +149,10 @@ class GoeChargerConfigFlow(ConfigFlow, domain=DOMAIN):
         errors: dict[str, str] = {}
         if user_input is not None:
             data = {**entry.data, CONF_API_TOKEN: user_input[CONF_API_TOKEN].strip()}
-            if await self._async_validate(data, errors):
+            # The form has no serial field: an entry without one learns it from the charger.
+            if status := await self._async_validate(data, errors, serial_required=False):
+                if not data.get(CONF_SERIAL) and status.serial:
+                    data[CONF_SERIAL] = status.serial
                 return self.async_update_reload_and_abort(entry, data=data)
         return self.async_show_form(
             step_id="reauth_confirm",
@@ -156,7 +174,11 @@ class GoeChargerConfigFlow(ConfigFlow, domain=DOMAIN):
             data.update(self._clean(user_input))
             if await self._async_validate(data, errors):
                 await self.async_set_unique_id(data[CONF_SERIAL])
-                self._abort_if_unique_id_mismatch(reason="wrong_charger")
+                if entry.unique_id:
+                    self._abort_if_unique_id_mismatch(reason="wrong_charger")
+                else:
+                    # A migrated entry that never learnt its serial; the reload claims it.
+                    self._abort_if_unique_id_configured()
                 return self.async_update_reload_and_abort(entry, data=data)
         return self.async_show_form(
             step_id="reconfigure",

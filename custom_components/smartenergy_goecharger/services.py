@@ -7,7 +7,7 @@ from typing import Any
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import CONF_NAME
 from homeassistant.core import HomeAssistant, ServiceCall, callback
-from homeassistant.exceptions import ServiceValidationError
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 import voluptuous as vol
 
 from .const import CONF_SERIAL, DOMAIN
@@ -62,6 +62,13 @@ def _coordinator(hass: HomeAssistant, device_name: str) -> GoeCoordinator:
             str(entry.unique_id or entry.data.get(CONF_SERIAL) or "").casefold(),
         }
         if wanted in names - {""}:
+            if entry.state is ConfigEntryState.SETUP_RETRY:
+                # Set up failed because the charger could not be reached: not a user error.
+                raise HomeAssistantError(
+                    translation_domain=DOMAIN,
+                    translation_key="charger_unavailable",
+                    translation_placeholders={"device_name": device_name},
+                )
             if entry.state is not ConfigEntryState.LOADED:
                 raise ServiceValidationError(
                     translation_domain=DOMAIN,

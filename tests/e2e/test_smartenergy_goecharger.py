@@ -65,6 +65,23 @@ def test_goecharger_end_to_end(hass_env: HassEnv) -> None:
     hass_env.wait_for(lambda: _state(hass_env, car_status) == "charging")
     assert _charger(hass_env)["amp"] == 10
 
+    # Firmware that keeps reporting "charging" after a stop (go-e #60): the wallbox control
+    # button stops, and the next press starts again instead of stopping once more.
+    button = _entity(hass_env, "_wallbox_control")
+    hass_env.sim("POST", f"/_sim/goecharger/{SERIAL}/quirks", {"stays_charging_when_stopped": True})
+    try:
+        hass_env.call_service("button", "press", {"entity_id": button})
+        assert _charger(hass_env)["frc"] == 1
+        hass_env.wait_for(lambda: _state(hass_env, allowed) == "off")
+        assert _state(hass_env, car_status) == "charging"
+        hass_env.call_service("button", "press", {"entity_id": button})
+        assert _charger(hass_env)["frc"] == 2
+        hass_env.wait_for(lambda: _state(hass_env, allowed) == "on")
+    finally:
+        hass_env.sim(
+            "POST", f"/_sim/goecharger/{SERIAL}/quirks", {"stays_charging_when_stopped": False}
+        )
+
     # Offline: entities become unavailable, the entry stays loaded, then it heals.
     hass_env.sim("POST", f"/_sim/goecharger/{SERIAL}/offline", {"offline": True})
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
+import json
 import re
 from typing import Any
 
@@ -98,6 +99,34 @@ def test_parsing_tolerates_odd_values() -> None:
     assert status.allowed is None
     assert status.phase_mode is None
     assert GoeStatus.from_json({}).serial is None
+
+
+@pytest.mark.parametrize("tma", [25, 25.5, {"a": 1}, "hot", True])
+def test_parsing_tolerates_temperatures_that_are_no_list(tma: Any) -> None:
+    assert GoeStatus.from_json({"tma": tma}).temperature is None
+
+
+def test_parsing_rejects_non_finite_numbers() -> None:
+    """json.loads accepts NaN, Infinity and huge numbers; they become None, not errors."""
+    status = GoeStatus.from_json(
+        json.loads(
+            '{"car": NaN, "amp": Infinity, "mca": -Infinity, "err": NaN, "frc": NaN,'
+            ' "wh": 1e400, "eto": ' + "9" * 400 + ","
+            ' "nrg": [NaN, 230, Infinity], "tma": [NaN, 30.5, Infinity], "rssi": NaN}'
+        )
+    )
+    assert status.car is None
+    assert status.car_state is None
+    assert status.requested_current is None
+    assert status.min_current is None
+    assert status.error is None
+    assert status.force_state is None
+    assert status.session_energy is None
+    assert status.total_energy is None
+    assert status.voltages == (None, 230.0, None)
+    assert status.temperature == 30.5
+    assert status.wifi_signal is None
+    assert GoeStatus.from_json({"amp": 16.0, "eto": 10**30}).requested_current == 16
 
 
 def test_error_codes_follow_firmware() -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+import re
 from typing import Any
 from unittest.mock import patch
 
@@ -24,6 +27,9 @@ from simulator import Simulator
 from .conftest import IDLE_SERIAL, IDLE_TOKEN, SERIAL, TOKEN, vendor
 
 FLOW = "custom_components.smartenergy_goecharger.config_flow"
+TRANSLATIONS = (
+    Path(__file__).parents[2] / "custom_components/smartenergy_goecharger/translations/en.json"
+)
 
 
 @pytest.fixture(autouse=True)
@@ -249,3 +255,125 @@ async def test_reconfigure_keeps_url_outside_advanced_mode(
     )
     assert result["reason"] == "reconfigure_successful"
     assert config_entry.data[CONF_URL] == _url(simulator)
+
+
+def _local_entry_without_serial(simulator: Simulator) -> MockConfigEntry:
+    """A migrated 0.6.0 entry with a local URL that never answered: no serial, no unique id."""
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title="c",
+        version=2,
+        data={
+            CONF_NAME: "c",
+            CONF_SERIAL: "",
+            CONF_API_TOKEN: "wrong",
+            CONF_URL: f"{simulator.url('goecharger')}/{SERIAL}",
+        },
+        options={CONF_SCAN_INTERVAL: 30},
+    )
+
+
+async def test_reauth_entry_without_serial(hass: HomeAssistant, simulator: Simulator) -> None:
+    """The serial comes from the charger's answer; the form has no serial field."""
+    entry = _local_entry_without_serial(simulator)
+    entry.add_to_hass(hass)
+    result = await entry.start_reauth_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_API_TOKEN: "still wrong"}
+    )
+    assert result["errors"] == {"base": "invalid_auth"}
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_API_TOKEN: TOKEN}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reauth_successful"
+    assert entry.data[CONF_SERIAL] == SERIAL
+    assert entry.data[CONF_API_TOKEN] == TOKEN
+
+
+async def test_reauth_entry_without_serial_charger_without_serial(
+    hass: HomeAssistant, simulator: Simulator
+) -> None:
+    vendor(simulator).chargers[SERIAL].extra["sse"] = None
+    entry = _local_entry_without_serial(simulator)
+    entry.add_to_hass(hass)
+    result = await entry.start_reauth_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_API_TOKEN: TOKEN}
+    )
+    assert result["reason"] == "reauth_successful"
+    assert entry.data[CONF_SERIAL] == ""
+
+
+async def test_reconfigure_entry_without_unique_id(
+    hass: HomeAssistant, simulator: Simulator
+) -> None:
+    entry = _local_entry_without_serial(simulator)
+    entry.add_to_hass(hass)
+    result = await entry.start_reconfigure_flow(hass, show_advanced_options=False)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_SERIAL: SERIAL, CONF_API_TOKEN: TOKEN}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+    assert entry.data[CONF_SERIAL] == SERIAL
+    assert entry.data[CONF_URL] == f"{simulator.url('goecharger')}/{SERIAL}"
+
+
+async def test_reconfigure_entry_without_unique_id_already_configured(
+    hass: HomeAssistant, simulator: Simulator, config_entry: MockConfigEntry
+) -> None:
+    config_entry.add_to_hass(hass)
+    entry = _local_entry_without_serial(simulator)
+    entry.add_to_hass(hass)
+    result = await entry.start_reconfigure_flow(hass, show_advanced_options=False)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_SERIAL: SERIAL, CONF_API_TOKEN: TOKEN}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+    assert entry.data[CONF_SERIAL] == ""
+
+
+def _placeholders_in_step(step: str) -> set[str]:
+    """Return the placeholders the English texts of a config flow step use."""
+    strings = json.loads(TRANSLATIONS.read_text(encoding="utf-8"))["config"]["step"][step]
+    texts = [strings.get("title", ""), strings.get("description", "")]
+    texts += strings.get("data_description", {}).values()
+    return {name for text in texts for name in re.findall(r"\{(\w+)\}", text)}
+
+
+async def test_forms_provide_every_placeholder(
+    hass: HomeAssistant, simulator: Simulator, config_entry: MockConfigEntry
+) -> None:
+    """The frontend fails to render a text whose placeholder the form does not provide."""
+    config_entry.add_to_hass(hass)
+    results = {
+        "user": await hass.config_entries.flow.async_init(
+            DOMAIN, context={"source": SOURCE_USER, "show_advanced_options": True}
+        ),
+        "reauth_confirm": await config_entry.start_reauth_flow(hass),
+        "reconfigure": await config_entry.start_reconfigure_flow(hass, show_advanced_options=True),
+    }
+    for step, result in results.items():
+        assert result["step_id"] == step
+        assert _placeholders_in_step(step) <= set(result["description_placeholders"] or {}), step
+    assert results["user"]["description_placeholders"]["serial"] == "{serial}"
+
+
+@pytest.mark.parametrize(
+    ("friendly_name", "title"), [("Carport wallbox", "Carport wallbox"), (" ", f"go-e {SERIAL}")]
+)
+async def test_user_flow_blank_name(
+    hass: HomeAssistant, simulator: Simulator, friendly_name: str, title: str
+) -> None:
+    """A blank name falls back to the charger's friendly name (fna), then to the serial."""
+    vendor(simulator).chargers[SERIAL].name = friendly_name
+    flow_id = await _user_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        flow_id,
+        {CONF_NAME: "  ", CONF_SERIAL: SERIAL, CONF_API_TOKEN: TOKEN, CONF_URL: _url(simulator)},
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["title"] == title
+    assert result["data"][CONF_NAME] == title

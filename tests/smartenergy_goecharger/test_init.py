@@ -311,3 +311,102 @@ async def test_migrate_local_entry_without_serial(
     button = entity_registry.async_get("button.c_wallbox_control")
     assert button is not None
     assert button.unique_id == f"{entry.entry_id}_wallbox_control"
+
+
+async def test_migrate_duplicate_old_cloud_entries_with_entities(
+    hass: HomeAssistant, simulator: Simulator, entity_registry: er.EntityRegistry
+) -> None:
+    """Two old cloud entries of one charger: the second fails cleanly, its ids stay."""
+    entries: list[MockConfigEntry] = []
+    buttons: list[er.RegistryEntry] = []
+    for name in ("a", "b"):
+        old = {CONF_NAME: name, "host": f"https://{SERIAL}.api.v3.go-e.io", CONF_API_TOKEN: TOKEN}
+        entry = MockConfigEntry(domain=DOMAIN, title=name, version=1, data=old, options=old)
+        entry.add_to_hass(hass)
+        buttons.append(
+            entity_registry.async_get_or_create(
+                "button", DOMAIN, f"{entry.entry_id}_wallbox_control", config_entry=entry
+            )
+        )
+        entries.append(entry)
+    simulated = f"{simulator.url('goecharger')}/{{serial}}"
+    with patch("custom_components.smartenergy_goecharger.DEFAULT_BASE_URL", simulated):
+        await hass.config_entries.async_setup(entries[0].entry_id)
+        await hass.async_block_till_done()
+    assert entries[0].state is ConfigEntryState.LOADED
+    assert entries[0].unique_id == SERIAL
+    assert entity_registry.async_get(buttons[0].entity_id).unique_id == f"{SERIAL}_wallbox_control"
+    # the duplicate is migrated, but refused with the clear reason, not a migration error
+    assert entries[1].version == 2
+    assert entries[1].unique_id is None
+    assert entries[1].state is ConfigEntryState.SETUP_ERROR
+    assert entries[1].reason is not None
+    assert entries[1].reason.startswith('This charger is already configured in the entry "a"')
+    assert (
+        entity_registry.async_get(buttons[1].entity_id).unique_id
+        == f"{entries[1].entry_id}_wallbox_control"
+    )
+
+
+async def test_migrate_old_local_entry_keeps_its_entities(
+    hass: HomeAssistant, simulator: Simulator, entity_registry: er.EntityRegistry
+) -> None:
+    """A local entry learns its serial at the first refresh and then takes its old ids over."""
+    old = {CONF_NAME: "c", "host": f"{simulator.url('goecharger')}/{SERIAL}", CONF_API_TOKEN: TOKEN}
+    entry = MockConfigEntry(domain=DOMAIN, title="c", version=1, data=old, options=old)
+    entry.add_to_hass(hass)
+    button = entity_registry.async_get_or_create(
+        "button", DOMAIN, f"{entry.entry_id}_wallbox_control", config_entry=entry
+    )
+    number = entity_registry.async_get_or_create(
+        "number", DOMAIN, f"{entry.entry_id}_charger_max_current", config_entry=entry
+    )
+    # a stray registry entry already holds the new id of the number: it is not taken
+    entity_registry.async_get_or_create("number", DOMAIN, f"{SERIAL}_charger_max_current")
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.LOADED
+    assert entry.unique_id == SERIAL
+    assert entity_registry.async_get(button.entity_id).unique_id == f"{SERIAL}_wallbox_control"
+    assert hass.states.get(button.entity_id) is not None
+    assert (
+        entity_registry.async_get(number.entity_id).unique_id
+        == f"{entry.entry_id}_charger_max_current"
+    )
+
+
+async def test_migrated_local_entry_with_bad_token_is_repaired_by_reauth(
+    hass: HomeAssistant, simulator: Simulator
+) -> None:
+    """The entry has no serial yet: reauth learns it, and the reload claims it."""
+    old = {CONF_NAME: "c", "host": f"{simulator.url('goecharger')}/{SERIAL}", CONF_API_TOKEN: "bad"}
+    entry = MockConfigEntry(domain=DOMAIN, title="c", version=1, data=old, options=old)
+    entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.SETUP_ERROR
+    assert entry.data[CONF_SERIAL] == ""
+    flow = hass.config_entries.flow.async_progress_by_handler(DOMAIN)[0]
+    assert flow["context"]["source"] == SOURCE_REAUTH
+    result = await hass.config_entries.flow.async_configure(
+        flow["flow_id"], {CONF_API_TOKEN: TOKEN}
+    )
+    assert result["reason"] == "reauth_successful"
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.LOADED
+    assert entry.unique_id == SERIAL
+    assert entry.data[CONF_SERIAL] == SERIAL
+
+
+async def test_odd_payload_keeps_entities_available(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A number instead of the temperature list and NaN values do not break polling."""
+    vendor(simulator).chargers[SERIAL].extra.update({"tma": 25, "amp": float("nan")})
+    await _tick(hass, freezer)
+    assert hass.states.get(CAR_STATUS).state == "charging"
+    assert hass.states.get("sensor.garage_temperature").state == "unknown"
+    assert hass.states.get("number.garage_charging_current").state == STATE_UNAVAILABLE

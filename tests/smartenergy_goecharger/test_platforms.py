@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.button import DOMAIN as BUTTON_DOMAIN, SERVICE_PRESS
@@ -20,6 +21,7 @@ from homeassistant.const import ATTR_ENTITY_ID, STATE_UNAVAILABLE, STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
@@ -28,6 +30,8 @@ from pytest_homeassistant_custom_component.common import (
 )
 from syrupy.assertion import SnapshotAssertion
 
+from custom_components.smartenergy_goecharger.api import GoeStatus
+from custom_components.smartenergy_goecharger.button import control_values
 from simulator import Simulator
 
 from .conftest import SERIAL, vendor
@@ -109,6 +113,51 @@ async def test_button_stop_authenticate_start(
     await hass.services.async_call(BUTTON_DOMAIN, SERVICE_PRESS, {ATTR_ENTITY_ID: BUTTON}, True)
     assert charger.trx == 0
     assert hass.states.get("sensor.garage_car_charging_status").state == "charging"
+
+
+async def test_button_restarts_when_car_state_stays_charging(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Firmware that keeps car=2 after a stop (go-e #60): the next press starts again."""
+    session = async_get_clientsession(hass)
+    async with session.post(
+        f"{simulator.base_url}/_sim/goecharger/{SERIAL}/quirks",
+        json={"stays_charging_when_stopped": True},
+    ) as response:
+        assert await response.json() == {"serial": SERIAL, "stays_charging_when_stopped": True}
+    charger = vendor(simulator).chargers[SERIAL]
+    await hass.services.async_call(BUTTON_DOMAIN, SERVICE_PRESS, {ATTR_ENTITY_ID: BUTTON}, True)
+    assert charger.frc == 1
+    assert hass.states.get("sensor.garage_car_charging_status").state == "charging"
+    assert hass.states.get("sensor.garage_car_charging_allowed").state == "off"
+    assert hass.states.get("sensor.garage_charging_power").state == "0.0"
+    await hass.services.async_call(BUTTON_DOMAIN, SERVICE_PRESS, {ATTR_ENTITY_ID: BUTTON}, True)
+    assert charger.frc == 2
+    assert hass.states.get("sensor.garage_car_charging_allowed").state == "on"
+    # charging again: the next press stops
+    await hass.services.async_call(BUTTON_DOMAIN, SERVICE_PRESS, {ATTR_ENTITY_ID: BUTTON}, True)
+    assert charger.frc == 1
+
+
+@pytest.mark.parametrize(
+    ("status", "values"),
+    [
+        ({"car": 2, "frc": 0, "alw": True}, {"frc": 1}),
+        ({"car": 2, "frc": 2, "alw": True}, {"frc": 1}),
+        ({"car": 2, "frc": 1, "alw": False}, {"frc": 2}),
+        ({"car": 2, "frc": 1}, {"frc": 2}),
+        ({"car": 2, "frc": 0, "alw": False}, {"frc": 2}),
+        ({"car": 2}, {"frc": 1}),
+        ({"car": 4, "frc": 1, "alw": False}, {"frc": 2}),
+        ({"car": 3, "modelStatus": 2}, {"trx": 0}),
+        ({"car": 1}, None),
+    ],
+)
+def test_button_control_values(status: dict[str, Any], values: dict[str, Any] | None) -> None:
+    assert control_values(GoeStatus.from_json(status)) == values
 
 
 async def test_button_without_car(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 import pytest
@@ -139,6 +140,21 @@ async def test_charger_not_loaded(hass: HomeAssistant, loaded_entry: MockConfigE
     with pytest.raises(ServiceValidationError) as err:
         await _call(hass, "stop_charging", {"device_name": "Garage"})
     assert err.value.translation_key == "charger_not_loaded"
+
+
+async def test_charger_offline_at_startup(
+    hass: HomeAssistant, config_entry: MockConfigEntry, simulator: Simulator
+) -> None:
+    """An entry in setup retry (charger offline) is an offline wallbox, not a user error."""
+    vendor(simulator).chargers[SERIAL].offline = True
+    config_entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(config_entry.entry_id)
+    assert config_entry.state is ConfigEntryState.SETUP_RETRY
+    with pytest.raises(HomeAssistantError) as err:
+        await _call(hass, "stop_charging", {"device_name": "Garage"})
+    assert not isinstance(err.value, ServiceValidationError)
+    assert err.value.translation_key == "charger_unavailable"
+    assert err.value.translation_placeholders == {"device_name": "Garage"}
 
 
 async def test_rejected_and_offline(
