@@ -298,6 +298,9 @@ class ChargeAmpsVendor(Vendor):
             HALO_ID: make_halo(HALO_ID, "Garage"),
             AURA_ID: make_aura(AURA_ID, "Carport"),
         }
+        # Numbers of the chargers added through the control API: never re-used, so adding,
+        # removing and adding again gives each charger its own id.
+        self._charger_numbers = itertools.count(12)
 
     def reset(self) -> None:
         """Return to the initial account, chargers and forms."""
@@ -462,13 +465,20 @@ class ChargeAmpsVendor(Vendor):
         product = str(data.get("product", "Halo")).lower()
         if product not in PRODUCTS:
             return web.json_response({"error": "product is Halo or Aura"}, status=400)
-        cp_id = str(data.get("id") or f"23{len(self.charge_points) + 10:08d}{product[0].upper()}")
+        cp_id = str(data.get("id") or self._new_charger_id(product))
         if cp_id in self.charge_points:
             return web.json_response({"error": f"charger {cp_id} exists"}, status=409)
         self.charge_points[cp_id] = PRODUCTS[product](
             cp_id, str(data.get("name") or product.capitalize())
         )
         return web.json_response({"id": cp_id, **self._state_json()}, status=201)
+
+    def _new_charger_id(self, product: str) -> str:
+        """Return a serial no charger of the account has (nor had through this API)."""
+        while True:
+            cp_id = f"23{next(self._charger_numbers):08d}{product[0].upper()}"
+            if cp_id not in self.charge_points:
+                return cp_id
 
     async def _remove_charger(self, request: web.Request) -> web.Response:
         cp_id = request.match_info["charger_id"]

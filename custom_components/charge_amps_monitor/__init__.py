@@ -71,7 +71,10 @@ async def async_remove_config_entry_device(
     hass: HomeAssistant, entry: ChargeAmpsConfigEntry, device: dr.DeviceEntry
 ) -> bool:
     """Allow removing a device only when its charger is no longer on the account."""
-    data = entry.runtime_data.coordinator.data
-    return not any(
-        domain == DOMAIN and identifier in data for domain, identifier in device.identifiers
-    )
+    coordinator = entry.runtime_data.coordinator
+    ids = {identifier for domain, identifier in device.identifiers if domain == DOMAIN}
+    if ids & coordinator.data.keys():
+        return False
+    # Its entities go with it: should the charger return, it gets new ones.
+    coordinator.charger_removed(ids)
+    return True

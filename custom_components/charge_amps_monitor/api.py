@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 import json
 import logging
+import math
 import time
 from typing import Any
 
@@ -157,17 +158,24 @@ def parse_connector_status(value: Any) -> ConnectorStatus:
 
 
 def _to_float(value: Any) -> float | None:
-    """Return a number given as a number or a numeric string, else None."""
+    """Return a finite number given as a number or a numeric string, else None.
+
+    NaN and infinity (also "nan", "inf" or "infinity" as strings) are no readings: they would
+    make the sensors report them and break the arithmetic of power, token lifetimes and
+    Retry-After.
+    """
     if isinstance(value, bool) or value is None:
         return None
-    if isinstance(value, int | float):
-        return float(value)
-    if isinstance(value, str):
-        try:
-            return float(value.strip().replace(",", "."))
-        except ValueError:
+    try:
+        if isinstance(value, int | float):
+            number = float(value)
+        elif isinstance(value, str):
+            number = float(value.strip().replace(",", "."))
+        else:
             return None
-    return None
+    except (ValueError, OverflowError):
+        return None
+    return number if math.isfinite(number) else None
 
 
 def _to_bool(value: Any) -> bool | None:

@@ -76,6 +76,27 @@ def _valid_base_url(value: str) -> bool:
     return url.scheme in ("http", "https") and bool(url.host)
 
 
+def _valid_host_name(value: str) -> bool:
+    """Return True for a bare host name (optionally with a port), as sent at login."""
+    if not value or any(char.isspace() or char in "/?#@" for char in value):
+        return False
+    try:
+        url = URL(f"https://{value}")
+    except ValueError:
+        return False
+    return bool(url.host)
+
+
+def _endpoint_errors(host_name: str, base_url: str) -> dict[str, str]:
+    """Return the form errors of an API host and base URL."""
+    errors: dict[str, str] = {}
+    if not _valid_host_name(host_name):
+        errors[CONF_HOST_NAME] = "invalid_host"
+    if not _valid_base_url(base_url):
+        errors[CONF_BASE_URL] = "invalid_base_url"
+    return errors
+
+
 class ChargeAmpsConfigFlow(ConfigFlow, domain=DOMAIN):
     """Set up a Charge Amps account."""
 
@@ -181,9 +202,8 @@ class ChargeAmpsConfigFlow(ConfigFlow, domain=DOMAIN):
                 CONF_HOST_NAME: user_input[CONF_HOST_NAME].strip(),
                 CONF_BASE_URL: user_input[CONF_BASE_URL].strip().rstrip("/"),
             }
-            if not _valid_base_url(self._advanced[CONF_BASE_URL]):
-                errors[CONF_BASE_URL] = "invalid_base_url"
-            else:
+            errors = _endpoint_errors(self._advanced[CONF_HOST_NAME], self._advanced[CONF_BASE_URL])
+            if not errors:
                 errors = await self._async_validate(
                     self._credentials[CONF_EMAIL],
                     self._credentials[CONF_PASSWORD],
@@ -252,9 +272,8 @@ class ChargeAmpsConfigFlow(ConfigFlow, domain=DOMAIN):
             ).strip()
             await self.async_set_unique_id(email.lower())
             self._abort_if_unique_id_mismatch(reason="wrong_account")
-            if not _valid_base_url(base_url):
-                errors[CONF_BASE_URL] = "invalid_base_url"
-            else:
+            errors = _endpoint_errors(host_name, base_url)
+            if not errors:
                 errors = await self._async_validate(
                     email, user_input[CONF_PASSWORD], base_url, host_name
                 )

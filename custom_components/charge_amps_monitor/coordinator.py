@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 import math
@@ -66,6 +68,10 @@ class ChargeAmpsCoordinator(DataUpdateCoordinator[ChargeAmpsData]):
         # is removed only when two answers in a row lack it, so one empty or partial answer
         # does not delete the user's devices.
         self.missing: set[str] = set()
+        # How often the device of each charger (id) was removed, with its entities: the
+        # platforms compare it with the count when they added a charger's entities, so a
+        # charger that comes back gets entities again even if no listener saw it leave.
+        self.removals: Counter[str] = Counter()
         self.retry_after_until: datetime | None = None
 
     def set_base_interval(self, interval: timedelta) -> None:
@@ -73,6 +79,10 @@ class ChargeAmpsCoordinator(DataUpdateCoordinator[ChargeAmpsData]):
         self.base_interval = interval
         if self.consecutive_failures == 0:
             self.update_interval = interval
+
+    def charger_removed(self, charge_point_ids: Iterable[str]) -> None:
+        """Record that the devices (and entities) of these chargers were removed."""
+        self.removals.update(charge_point_ids)
 
     def _back_off(self, retry_after: float | None) -> timedelta:
         """Stretch the interval after a failure, honouring Retry-After.
@@ -153,6 +163,7 @@ class ChargeAmpsCoordinator(DataUpdateCoordinator[ChargeAmpsData]):
                 registry.async_update_device(
                     device.id, remove_config_entry_id=self.config_entry.entry_id
                 )
+                self.charger_removed(ids)
             else:
                 LOGGER.debug("Charger of device %s missing from the answer", device.name)
                 missing |= ids

@@ -95,29 +95,30 @@ def async_add_entities_dynamically[ChargerT: EntityDescription, ConnectorT: Enti
 ) -> None:
     """Add entities for every charger and connector now and whenever new ones appear."""
     coordinator = entry.runtime_data.coordinator
-    known: set[tuple[str, int | None]] = set()
+    # What has entities: (charger id, connector id or None for the charger itself) -> how
+    # often the charger's device had been removed when they were added. A removal since
+    # (the device registry also drops the entities) means the entities must be added anew
+    # when the charger is listed again; the count is compared here rather than the charger
+    # forgotten on removal, because the coordinator calls no listener when the answer after
+    # the removal equals the one before (e.g. two empty lists).
+    known: dict[tuple[str, int | None], int] = {}
 
     def _add_new() -> None:
         entities: list[Entity] = []
         for point in coordinator.data.values():
-            if (point.id, None) not in known:
-                known.add((point.id, None))
+            removals = coordinator.removals[point.id]
+            if known.get((point.id, None)) != removals:
+                known[(point.id, None)] = removals
                 entities.extend(
                     charger_entity(coordinator, point.id, d) for d in charger_descriptions
                 )
             for connector in point.connectors:
-                if (point.id, connector.connector_id) not in known:
-                    known.add((point.id, connector.connector_id))
+                if known.get((point.id, connector.connector_id)) != removals:
+                    known[(point.id, connector.connector_id)] = removals
                     entities.extend(
                         connector_entity(coordinator, point.id, connector.connector_id, d)
                         for d in connector_descriptions
                     )
-        # Forget chargers whose devices were removed (missing from two answers in a row), so
-        # they get entities again if they return; a charger missing from one answer keeps
-        # its entities (unavailable meanwhile).
-        known.difference_update(
-            {k for k in known if k[0] not in coordinator.data and k[0] not in coordinator.missing}
-        )
         if entities:
             async_add_entities(entities)
 

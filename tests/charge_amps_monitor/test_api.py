@@ -210,6 +210,43 @@ def test_parse_defensive_fields() -> None:
         parse_charge_points({"not": "a list"})
 
 
+def test_parse_non_finite_numbers() -> None:
+    """NaN and infinity, as strings or numbers, are no readings."""
+    point = ChargePoint.from_json(
+        {
+            "id": "x",
+            "connectors": [
+                {
+                    "connectorId": "inf",
+                    "ocppStatus": 3,
+                    "voltage1": "nan",
+                    "voltage2": "Infinity",
+                    "voltage3": " -inf ",
+                    "current1": float("nan"),
+                    "current2": float("inf"),
+                    "current3": 10**400,
+                    "totalConsumptionKwh": "NaN",
+                    "power": "infinity",
+                },
+                {
+                    "connectorId": float("nan"),
+                    "voltage1": 230,
+                    "current1": "1e400",
+                    "errorCode": {"code": 1},
+                },
+            ],
+        }
+    )
+    c1, c2 = point.connectors
+    assert c1.connector_id == 1
+    assert c1.voltages == (None, None, None)
+    assert c1.currents == (None, None, None)
+    assert (c1.total_consumption_kwh, c1.power_w) == (None, None)
+    assert (c2.connector_id, c2.currents[0], c2.power_w, c2.error_code) == (2, None, None, None)
+    assert token_lifetime("opaque-token", "inf", 0.0) == 3600
+    assert token_lifetime(jwt({"iat": "nan", "exp": 1900}), None, 100.0) == 1800
+
+
 def test_token_lifetime() -> None:
     now = 5_000.0
     # iat/exp decide, whatever the local clock says (a skewed clock does not matter).
@@ -337,7 +374,10 @@ async def test_owned_errors(
             await client.async_get_charge_points()
 
 
-@pytest.mark.parametrize(("header", "expected"), [("120", 120.0), ("soon", None), ("-5", None)])
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [("120", 120.0), ("soon", None), ("-5", None), ("inf", None), ("nan", None)],
+)
 async def test_rate_limit(client: ChargeAmpsClient, header: str, expected: float | None) -> None:
     with aioresponses() as mock:
         mock.post(LOGIN, payload=login_body())

@@ -163,6 +163,15 @@ async def test_advanced_flow_errors(
     result = await hass.config_entries.flow.async_configure(flow_id, advanced("http://[::1"))
     assert result["errors"] == {CONF_BASE_URL: "invalid_base_url"}
 
+    # The API host is sent as hostName and in Origin/Referer: it must be a bare host name.
+    for host in ("", "   ", "https://my.charge.space", "my charge.space", "[::1", "host:port"):
+        result = await hass.config_entries.flow.async_configure(
+            flow_id, advanced(url, **{CONF_HOST_NAME: host})
+        )
+        assert result["step_id"] == "advanced"
+        assert result["errors"] == {CONF_HOST_NAME: "invalid_host"}, host
+    assert vendor.logins == 0
+
     # A wrong base URL: the service is not there.
     result = await hass.config_entries.flow.async_configure(flow_id, advanced(f"{url}/nowhere"))
     assert result["step_id"] == "advanced"
@@ -255,6 +264,13 @@ async def test_reconfigure_advanced(
     user_input = {**CREDENTIALS, CONF_HOST_NAME: "my.charge.space", CONF_BASE_URL: "not a url"}
     result = await hass.config_entries.flow.async_configure(result["flow_id"], user_input)
     assert result["errors"] == {CONF_BASE_URL: "invalid_base_url"}
+    user_input[CONF_HOST_NAME] = " "
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], user_input)
+    assert result["errors"] == {
+        CONF_HOST_NAME: "invalid_host",
+        CONF_BASE_URL: "invalid_base_url",
+    }
+    user_input[CONF_HOST_NAME] = "my.charge.space:443"
     user_input[CONF_BASE_URL] = f"{url}/"
     result = await hass.config_entries.flow.async_configure(result["flow_id"], user_input)
     assert result["reason"] == "reconfigure_successful"

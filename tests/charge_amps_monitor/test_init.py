@@ -401,6 +401,78 @@ async def test_chargers_added_and_removed(
     assert simulator.log.count("chargeamps", LOGIN) == 1
 
 
+async def test_only_charger_removed_and_returned(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    simulator: Simulator,
+    vendor: ChargeAmpsVendor,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """The answer that removes a charger can equal the one before: it still comes back."""
+    del vendor.charge_points[AURA_ID]
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    entities = er.async_get(hass)
+    unique_ids = {
+        e.unique_id for e in er.async_entries_for_config_entry(entities, mock_config_entry.entry_id)
+    }
+    assert hass.states.get("sensor.garage_charger_status").state == "online"
+
+    # Two empty lists in a row: the second one equals the first, so no listener is called.
+    halo = vendor.charge_points.pop(HALO_ID)
+    await tick(hass, freezer, simulator, 60)
+    await tick(hass, freezer, simulator, 60)
+    devices = dr.async_get(hass)
+    assert devices.async_get_device({(DOMAIN, HALO_ID)}) is None
+    assert hass.states.get("sensor.garage_charger_status") is None
+    assert not er.async_entries_for_config_entry(entities, mock_config_entry.entry_id)
+
+    vendor.charge_points[HALO_ID] = halo
+    await tick(hass, freezer, simulator, 60)
+    assert devices.async_get_device({(DOMAIN, HALO_ID)}) is not None
+    assert hass.states.get("sensor.garage_charger_status").state == "online"
+    assert hass.states.get("sensor.garage_connector_1_power") is not None
+    assert {
+        e.unique_id for e in er.async_entries_for_config_entry(entities, mock_config_entry.entry_id)
+    } == unique_ids
+
+
+async def test_device_removed_by_user_comes_back(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: Simulator,
+    vendor: ChargeAmpsVendor,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A charger whose device the user deleted while it was missing gets entities again."""
+    entry = init_integration
+    devices = dr.async_get(hass)
+    entities = er.async_get(hass)
+    unique_ids = {e.unique_id for e in er.async_entries_for_config_entry(entities, entry.entry_id)}
+    aura = vendor.charge_points.pop(AURA_ID)
+    halo = vendor.charge_points[HALO_ID]
+    halo.connectors.clear()  # no evolving values: the answers below do not change
+    await tick(hass, freezer, simulator, 60)
+    device = devices.async_get_device({(DOMAIN, AURA_ID)})
+    assert device is not None
+    # What Home Assistant does when the user deletes the device.
+    assert await async_remove_config_entry_device(hass, entry, device)
+    devices.async_update_device(device.id, remove_config_entry_id=entry.entry_id)
+    await hass.async_block_till_done()
+    assert hass.states.get("sensor.carport_charger_status") is None
+    await tick(hass, freezer, simulator, 60)
+    assert entry.runtime_data.coordinator.missing == set()
+
+    vendor.charge_points[AURA_ID] = aura
+    await tick(hass, freezer, simulator, 60)
+    assert hass.states.get("sensor.carport_charger_status").state == "online"
+    assert hass.states.get("sensor.carport_connector_2_power") is not None
+    assert {
+        e.unique_id for e in er.async_entries_for_config_entry(entities, entry.entry_id)
+    } == unique_ids
+
+
 @pytest.mark.parametrize("body", ["[]", "partial"])
 async def test_one_empty_or_partial_answer_keeps_devices(
     hass: HomeAssistant,

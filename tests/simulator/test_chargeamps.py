@@ -217,6 +217,24 @@ async def test_control_forms_offline_chargers(simulator: Simulator) -> None:
     assert (await _control(simulator, "DELETE", f"/chargers/{new_id}"))[0] == 404
     assert (await _control(simulator, "POST", "/chargers", "x"))[0] == 400
 
+    # Add two, remove the first, add again: every added charger gets a free id of its own,
+    # also when one was given the id the next one would have had.
+    ids = []
+    for _ in range(2):
+        status, state = await _control(simulator, "POST", "/chargers", {})
+        assert status == 201
+        ids.append(state["id"])
+    assert ids == ["2300000013H", "2300000014H"]
+    assert (await _control(simulator, "DELETE", f"/chargers/{ids[0]}"))[0] == 200
+    taken = "2300000015H"
+    assert (await _control(simulator, "POST", "/chargers", {"id": taken}))[0] == 201
+    status, state = await _control(simulator, "POST", "/chargers", {})
+    assert status == 201
+    assert state["id"] not in {new_id, *ids, taken}
+    assert len(state["chargers"]) == 5
+    for cp_id in (ids[1], taken, state["id"]):
+        assert (await _control(simulator, "DELETE", f"/chargers/{cp_id}"))[0] == 200
+
     status, state = await _control(simulator, "GET", "/state")
     assert state["chargers"] == [HALO_ID, AURA_ID]
     assert state["logins"] == 1
