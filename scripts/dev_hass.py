@@ -8,6 +8,7 @@ login flow, the config-flow REST API, states and services.
 from __future__ import annotations
 
 import argparse
+import asyncio
 from collections.abc import Callable
 import contextlib
 from dataclasses import dataclass, field
@@ -194,6 +195,46 @@ class HassClient:
             raise HassError(400, msg)
         self._exchange(result["result"])
 
+    def ws(self, message: dict[str, Any]) -> dict[str, Any]:
+        """Send one command over HA's websocket API (as the frontend does); return the result."""
+        import aiohttp  # noqa: PLC0415 - only the websocket commands need it
+
+        async def run() -> dict[str, Any]:
+            url = self.url.replace("http", "ws", 1) + "/api/websocket"
+            async with aiohttp.ClientSession() as session, session.ws_connect(url) as ws:
+                await ws.receive_json()  # auth_required
+                await ws.send_json({"type": "auth", "access_token": self.token})
+                auth = await ws.receive_json()
+                if auth.get("type") != "auth_ok":
+                    msg = f"websocket auth failed: {auth}"
+                    raise HassError(401, msg)
+                await ws.send_json({"id": 1, **message})
+                while True:
+                    reply: dict[str, Any] = await ws.receive_json(timeout=60)
+                    if reply.get("id") == 1 and reply.get("type") == "result":
+                        return reply
+
+        return asyncio.run(run())
+
+    def confirm_http_config(self) -> str:
+        """Confirm a pending HTTP configuration, so Home Assistant keeps it.
+
+        Since 2026.x, HA moves the YAML ``http:`` settings (our port) into storage as a
+        *pending* configuration on the first start and, unless it is promoted within five
+        minutes, reverts it by restarting itself. Older versions have no such command.
+        Returns what was done.
+        """
+        reply = self.ws({"type": "http/config"})
+        if not reply.get("success"):
+            return "no pending HTTP configuration (this Home Assistant has none)"
+        if reply["result"].get("active_config_type") != "pending":
+            return "HTTP configuration already stable"
+        promoted = self.ws({"type": "http/config/promote"})
+        if not promoted.get("success"):
+            msg = f"could not promote the pending HTTP configuration: {promoted}"
+            raise HassError(500, msg)
+        return "pending HTTP configuration promoted"
+
     def wait_running(self, timeout: float = 90) -> None:
         """Wait until HA reports it has finished starting."""
         wait_for(
@@ -210,14 +251,10 @@ class HassClient:
         result: list[dict[str, Any]] = self.api("GET", path)
         return result
 
-    def add_entry(
-        self, domain: str, steps: list[dict[str, Any]], *, advanced: bool = True
-    ) -> dict[str, Any]:
+    def add_entry(self, domain: str, steps: list[dict[str, Any]]) -> dict[str, Any]:
         """Run a config flow with the given step inputs; return the final flow result."""
         result: dict[str, Any] = self.api(
-            "POST",
-            "/api/config/config_entries/flow",
-            {"handler": domain, "show_advanced_options": advanced},
+            "POST", "/api/config/config_entries/flow", {"handler": domain}
         )
         for step in steps:
             if result.get("type") != "form":
@@ -291,10 +328,29 @@ def _answers(url: str, proc: subprocess.Popen[bytes]) -> bool:
     return True
 
 
+def hass_bin() -> Path:
+    """Return the ``hass`` to run: $HASS_BIN, else .venv-hass's, else the one beside us."""
+    if configured := os.environ.get("HASS_BIN"):
+        return Path(configured)
+    release = ROOT / ".venv-hass" / "bin" / "hass"
+    return release if release.exists() else Path(sys.executable).with_name("hass")
+
+
+def hass_version(hass: Path | None = None) -> str:
+    """Return the version of a ``hass`` (the Home Assistant installed beside it)."""
+    python = (hass or hass_bin()).with_name("python")
+    result = subprocess.run(
+        [str(python), "-c", "from homeassistant.const import __version__; print(__version__)"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return result.stdout.strip()
+
+
 def start_hass(config_dir: Path, log_file: Path | None = None) -> subprocess.Popen[bytes]:
     """Start ``hass`` on a config directory (no pip installs)."""
-    hass = Path(sys.executable).with_name("hass")
-    args = [str(hass), "-c", str(config_dir), "--skip-pip"]
+    args = [str(hass_bin()), "-c", str(config_dir), "--skip-pip"]
     if log_file is not None:
         args += ["--log-file", str(log_file)]
     return subprocess.Popen(args, cwd=ROOT)
@@ -349,6 +405,7 @@ class Instance:
         else:
             self.client.login()
         self.client.wait_running()
+        self.client.confirm_http_config()
 
     def add_dev_entries(self) -> list[str]:
         """Run the config flow of every simulated vendor's dev entry; return what happened.
@@ -358,7 +415,7 @@ class Instance:
         done: list[str] = []
         for entry in dev_entries(self.sim_url):
             try:
-                result = self.client.add_entry(entry.domain, entry.steps, advanced=entry.advanced)
+                result = self.client.add_entry(entry.domain, entry.steps)
             except HassError as err:
                 done.append(f"{entry.domain}: FAILED {err}")
                 continue

@@ -49,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.dev_entries:
         sim = Simulator()
         entries = [
-            {"domain": e.domain, "steps": e.steps, "advanced": e.advanced}
+            {"domain": e.domain, "steps": e.steps}
             for vendor in sim.vendors.values()
             for e in vendor.dev_entries(args.dev_entries.rstrip("/"))
         ]

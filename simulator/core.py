@@ -274,7 +274,6 @@ class DevEntry:
 
     domain: str
     steps: list[dict[str, Any]]
-    advanced: bool = True
 
 
 class Vendor:

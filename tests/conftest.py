@@ -9,14 +9,37 @@ from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Generator
 from datetime import UTC, datetime
+import inspect
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 from unittest.mock import patch
 
+from aiohttp import ClientResponse
+import aioresponses.core
 import pytest
+from yarl import URL
 
 from simulator import SimClock, Simulator
 
 SIM_START = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
+
+
+if "stream_writer" in inspect.signature(ClientResponse.__init__).parameters:
+
+    class _MockedClientResponse(ClientResponse):
+        """The response aioresponses builds, given what aiohttp 3.14 requires.
+
+        aioresponses 0.7.9 (the newest) constructs ``ClientResponse`` without the
+        ``stream_writer`` argument that aiohttp 3.14 made required; a response that was
+        never sent only reads its ``output_size``.
+        """
+
+        def __init__(self, method: str, url: URL, **kwargs: Any) -> None:
+            kwargs.setdefault("stream_writer", SimpleNamespace(output_size=0))
+            super().__init__(method, url, **kwargs)
+
+    aioresponses.core.ClientResponse = _MockedClientResponse  # type: ignore[misc]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

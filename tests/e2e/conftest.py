@@ -74,11 +74,9 @@ class HassEnv:
         """Call HA's REST API."""
         return self.client.api(method, path, json)
 
-    def add_entry(
-        self, domain: str, steps: list[dict[str, Any]], *, advanced: bool = True
-    ) -> dict[str, Any]:
+    def add_entry(self, domain: str, steps: list[dict[str, Any]]) -> dict[str, Any]:
         """Run a config flow; return the final flow result."""
-        return self.client.add_entry(domain, steps, advanced=advanced)
+        return self.client.add_entry(domain, steps)
 
     def dev_steps(self, domain: str) -> list[dict[str, Any]]:
         """Return the config-flow inputs the simulator offers for a domain."""
