@@ -1,6 +1,8 @@
 """Draw each integration's brand/icon.png (256x256, original artwork, not a vendor logo).
 
 Home Assistant 2026.3+ and the HACS brands check read ``custom_components/<domain>/brand/``.
+``ohme`` and ``osoenergy`` have none: HA would show ours instead of the vendors' official logos,
+which it already has for the core integrations of the same name.
 Run ``.venv/bin/python scripts/brand_icons.py`` to redraw them; the PNGs are committed.
 """
 
@@ -17,9 +19,7 @@ SCALE = 4  # draw large, then downsample for smooth edges
 
 # domain -> (background colour, glyph)
 ICONS = {
-    "ohme": ((0x1F, 0x8A, 0x70), "plug"),
     "smartenergy_goecharger": ((0x2B, 0x59, 0xC3), "bolt"),
-    "osoenergy": ((0xD9, 0x48, 0x2B), "drop"),
     "charge_amps_monitor": ((0x44, 0x44, 0x4E), "gauge"),
 }
 
@@ -27,18 +27,6 @@ ICONS = {
 def _bolt(draw: ImageDraw.ImageDraw, s: int) -> None:
     points = [(0.56, 0.14), (0.30, 0.55), (0.48, 0.55), (0.42, 0.86), (0.70, 0.42), (0.52, 0.42)]
     draw.polygon([(x * s, y * s) for x, y in points], fill="white")
-
-
-def _plug(draw: ImageDraw.ImageDraw, s: int) -> None:
-    draw.rounded_rectangle((0.30 * s, 0.34 * s, 0.70 * s, 0.62 * s), 0.06 * s, fill="white")
-    for x in (0.39, 0.56):
-        draw.rectangle((x * s, 0.18 * s, (x + 0.05) * s, 0.34 * s), fill="white")
-    draw.rectangle((0.46 * s, 0.62 * s, 0.54 * s, 0.84 * s), fill="white")
-
-
-def _drop(draw: ImageDraw.ImageDraw, s: int) -> None:
-    draw.ellipse((0.30 * s, 0.42 * s, 0.70 * s, 0.82 * s), fill="white")
-    draw.polygon([(0.5 * s, 0.14 * s), (0.32 * s, 0.56 * s), (0.68 * s, 0.56 * s)], fill="white")
 
 
 def _gauge(draw: ImageDraw.ImageDraw, s: int) -> None:
@@ -49,7 +37,7 @@ def _gauge(draw: ImageDraw.ImageDraw, s: int) -> None:
     draw.rectangle((0.28 * s, 0.66 * s, 0.72 * s, 0.72 * s), fill="white")
 
 
-GLYPHS = {"bolt": _bolt, "plug": _plug, "drop": _drop, "gauge": _gauge}
+GLYPHS = {"bolt": _bolt, "gauge": _gauge}
 
 
 def draw_icon(colour: tuple[int, int, int], glyph: str) -> Image.Image:

@@ -27,6 +27,7 @@ from dev_hass import (  # noqa: E402
     Instance,
     dev_entries,
     free_port,
+    hass_version,
     http,
     prepare_config,
     wait_for,
@@ -58,6 +59,21 @@ logger:
 # Log noise of this environment, not of our code: HA's camera helper (loaded by the frontend)
 # looks for libturbojpeg, which is not installed.
 KNOWN_NOISE = ("turbojpeg",)
+OUR_DOMAINS = sorted(
+    p.name for p in (ROOT / "custom_components").iterdir() if (p / "manifest.json").exists()
+)
+# How Home Assistant reports a deprecated use (helpers.frame.report_usage, deprecated entity
+# members, deprecated constants and functions) and what it says when it tolerates it for now.
+DEPRECATION_RE = re.compile(
+    r"deprecat|will stop working|stops working|Detected that custom integration"
+    r"|Detected code that|please report it to the author",
+    re.IGNORECASE,
+)
+OUR_DOMAIN_RE = re.compile(
+    r"custom[_ ]components[./](?:{d})\b|custom integration '?(?:{d})\b|\b(?:{d})\.".format(
+        d="|".join(OUR_DOMAINS)
+    )
+)
 
 
 class HassEnv:
@@ -225,10 +241,14 @@ class HassEnv:
         """Return Home Assistant's log so far."""
         return self.log_file.read_text(errors="replace") if self.log_file.exists() else ""
 
+    def log_blocks(self) -> list[str]:
+        """Return the log's records (a record with a traceback is one block)."""
+        return re.split(r"\n(?=\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)", self.log_text())
+
     def log_problems(self) -> list[str]:
-        """Return tracebacks and setup errors in the log, less known environment noise."""
+        """Return tracebacks, setup errors and deprecations of ours, less environment noise."""
         problems: list[str] = []
-        for block in re.split(r"\n(?=\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)", self.log_text()):
+        for block in self.log_blocks():
             if any(noise in block for noise in KNOWN_NOISE):
                 continue
             if (
@@ -236,9 +256,19 @@ class HassEnv:
                 or "Error setting up entry" in block
                 or "[homeassistant.setup] Error" in block
                 or "Unexpected error" in block
+                or is_our_deprecation(block)
             ):
                 problems.append(block[:2000])
         return problems
+
+    def deprecations(self) -> list[str]:
+        """Return every log record in which Home Assistant reports a deprecated use of ours."""
+        return [block[:2000] for block in self.log_blocks() if is_our_deprecation(block)]
+
+
+def is_our_deprecation(record: str) -> bool:
+    """Return True when a log record reports a deprecated use by one of our integrations."""
+    return bool(DEPRECATION_RE.search(record) and OUR_DOMAIN_RE.search(record))
 
 
 @pytest.fixture(scope="session")
@@ -268,4 +298,4 @@ def _sockets(socket_enabled: None) -> None:
     """Let e2e tests open sockets (still only to 127.0.0.1)."""
 
 
-__all__ = ["HassEnv", "HassError"]
+__all__ = ["HassEnv", "HassError", "hass_version"]

@@ -1,8 +1,10 @@
-"""The e2e helpers themselves: websocket action calls and in-progress flows."""
+"""The e2e helpers themselves: websocket action calls, in-progress flows, the log check."""
 
 from __future__ import annotations
 
-from .conftest import HassEnv
+import pytest
+
+from .conftest import HassEnv, is_our_deprecation
 
 
 def test_websocket_action_errors_are_clean(hass_env: HassEnv) -> None:
@@ -13,3 +15,62 @@ def test_websocket_action_errors_are_clean(hass_env: HassEnv) -> None:
     assert bad["error"]["code"] == "not_found"
     assert hass_env.flows_in_progress("no_such_domain") == []
     assert hass_env.requests("no_such_vendor") == {"total": 0}
+
+
+@pytest.mark.parametrize(
+    ("record", "ours"),
+    [
+        (
+            (
+                "2026-12-06 10:00:00.000 WARNING (MainThread) [homeassistant.helpers.frame] Detected"
+                " that custom integration 'ohme' calls `device_registry.async_get_device`, which is"
+                " deprecated; use `async_get_device_by_identifier` at custom_components/ohme/x.py,"
+                " line 3. This will stop working in Home Assistant 2027.8.0, please create a bug"
+                " report at https://example.org"
+            ),
+            True,
+        ),
+        (
+            (
+                "2026-12-06 10:00:00.000 WARNING (MainThread) [custom_components.osoenergy.water_heater]"
+                " custom_components.osoenergy.water_heater::OSOEnergyWaterHeater provides the"
+                " deprecated temperature_unit, this will stop working in Home Assistant 2027.11, use"
+                " native_temperature_unit instead, please report it to the author of the"
+                " 'osoenergy' custom integration"
+            ),
+            True,
+        ),
+        (
+            (
+                "2026-12-06 10:00:00.000 WARNING (MainThread) [homeassistant.helpers.frame] Detected"
+                " that custom integration 'charge_amps_monitor' has an update listener and should use"
+                " it for scheduling a reload"
+            ),
+            True,
+        ),
+        (
+            (
+                "2026-12-06 10:00:00.000 WARNING (SyncWorker_0) [homeassistant.loader] We found a"
+                " custom integration ohme which has not been tested by Home Assistant. This component"
+                " might cause stability problems, be sure to disable it if you experience issues"
+            ),
+            False,
+        ),
+        (
+            (
+                "2026-12-06 10:00:00.000 WARNING (MainThread) [homeassistant.helpers.frame] Detected"
+                " that custom integration 'hacs' calls a deprecated helper"
+            ),
+            False,
+        ),
+        (
+            (
+                "2026-12-06 10:00:00.000 DEBUG (MainThread) [custom_components.ohme.coordinator]"
+                " Finished fetching ohme data in 0.010 seconds (success: True)"
+            ),
+            False,
+        ),
+    ],
+)
+def test_deprecation_records_of_ours_are_recognised(record: str, ours: bool) -> None:
+    assert is_our_deprecation(record) is ours

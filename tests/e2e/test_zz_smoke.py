@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .conftest import HassEnv
+from .conftest import HassEnv, hass_version
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -48,4 +48,24 @@ def test_home_assistant_runs_our_integrations(hass_env: HassEnv) -> None:
             timeout=60,
         )
 
+    # Unload and set up every entry once more: unload paths are covered by the log check too.
+    for entry in ours:
+        hass_env.api("POST", f"/api/config/config_entries/entry/{entry['entry_id']}/reload")
+    for entry in ours:
+        hass_env.wait_for(
+            lambda entry=entry: any(
+                e["entry_id"] == entry["entry_id"] and e["state"] == "loaded"
+                for e in hass_env.entries()
+            ),
+            timeout=60,
+        )
+
+    # The log of the whole session (every e2e module ran before this one): no traceback, no
+    # setup error, and no deprecation warning about our integrations.
+    assert hass_env.deprecations() == []
     assert hass_env.log_problems() == []
+
+
+def test_runs_the_home_assistant_under_test(hass_env: HassEnv) -> None:
+    """The hass of this session is the one HASS_BIN (or .venv-hass) names, at its version."""
+    assert hass_env.api("GET", "/api/config")["version"] == hass_version()

@@ -28,11 +28,22 @@ IOT_CLASSES = {
     "local_push",
 }
 INTEGRATION_TYPES = {"device", "entity", "hardware", "helper", "hub", "service", "system"}
+# Manifest keys that Home Assistant 2026.x shows for every integration (custom ones too):
+# "categories" ("<category>.<subcategory>" slugs, the primary first) and "connectivity" (the
+# protocols that reach the devices; these are the values HA 2026.11's own manifests use).
+CATEGORY_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)?$")
+CONNECTIVITY = {
+    "bluetooth", "cloud", "dali", "dect", "enocean", "esphome", "homekit", "host", "infrared",
+    "insteon", "knx", "lorawan", "matter", "modbus", "mqtt", "network", "onewire", "rf",
+    "serial", "x10", "zigbee", "zwave",
+}  # fmt: skip
 REQUIRED_MANIFEST_KEYS = (
     "domain",
     "name",
+    "categories",
     "codeowners",
     "config_flow",
+    "connectivity",
     "documentation",
     "integration_type",
     "iot_class",
@@ -186,6 +197,13 @@ def check_manifest(integration: Path) -> list[str]:
         value = manifest.get(key)
         if value is not None and not (isinstance(value, str) and value.startswith("https://")):
             problems.append(f"manifest.json: {key} must be an https URL")
+    for key, valid in (
+        ("categories", CATEGORY_RE.match),
+        ("connectivity", CONNECTIVITY.__contains__),
+    ):
+        values = manifest.get(key, [])
+        if not isinstance(values, list) or not all(isinstance(v, str) and valid(v) for v in values):
+            problems.append(f"manifest.json: {key} must be a list of known values")
     if "codeowners" in manifest and not isinstance(manifest["codeowners"], list):
         problems.append("manifest.json: codeowners must be a list")
     if "iot_class" in manifest and manifest["iot_class"] not in IOT_CLASSES:

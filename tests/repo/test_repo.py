@@ -18,8 +18,10 @@ SAMPLE_FILES: dict[str, str] = {
         {
             "domain": "sample",
             "name": "Sample",
+            "categories": ["energy.ev_charging"],
             "codeowners": ["@someone"],
             "config_flow": True,
+            "connectivity": ["cloud"],
             "documentation": "https://example.org/docs/sample.md",
             "integration_type": "hub",
             "iot_class": "cloud_polling",
@@ -170,6 +172,8 @@ def test_manifest_details_are_caught(tmp_path: Path) -> None:
         data["integration_type"] = "gadget"
         data["codeowners"] = "@me"
         data["config_flow"] = False
+        data["categories"] = ["Energy / EV"]
+        data["connectivity"] = ["pigeon"]
 
     edit_json(integration / "manifest.json", change)
     (integration / "config_flow.py").unlink()
@@ -179,6 +183,8 @@ def test_manifest_details_are_caught(tmp_path: Path) -> None:
     assert "manifest.json: unknown integration_type 'gadget'" in problems
     assert "manifest.json: codeowners must be a list" in problems
     assert "manifest.json: config_flow must be true (UI setup is required)" in problems
+    assert "manifest.json: categories must be a list of known values" in problems
+    assert "manifest.json: connectivity must be a list of known values" in problems
 
 
 def test_missing_and_unused_translations_are_caught(tmp_path: Path) -> None:
