@@ -69,6 +69,7 @@ DEPRECATION_RE = re.compile(
     r"|Detected code that|please report it to the author",
     re.IGNORECASE,
 )
+DEBUG_RECORD_RE = re.compile(r"^\S+ \S+ DEBUG ")
 OUR_DOMAIN_RE = re.compile(
     r"custom[_ ]components[./](?:{d})\b|custom integration '?(?:{d})\b|\b(?:{d})\.".format(
         d="|".join(OUR_DOMAINS)
@@ -251,12 +252,18 @@ class HassEnv:
         for block in self.log_blocks():
             if any(noise in block for noise in KNOWN_NOISE):
                 continue
+            if is_our_deprecation(block):
+                problems.append(block[:2000])
+                continue
+            if DEBUG_RECORD_RE.match(block):
+                # Detail logged on purpose, e.g. HA 2026.x's coordinator logs the traceback of
+                # every failed update ("Full error:") at DEBUG after its one-line message.
+                continue
             if (
                 "Traceback (most recent call last)" in block
                 or "Error setting up entry" in block
                 or "[homeassistant.setup] Error" in block
                 or "Unexpected error" in block
-                or is_our_deprecation(block)
             ):
                 problems.append(block[:2000])
         return problems

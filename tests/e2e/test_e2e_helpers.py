@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from types import SimpleNamespace
+
 import pytest
 
 from .conftest import HassEnv, is_our_deprecation
@@ -74,3 +77,21 @@ def test_websocket_action_errors_are_clean(hass_env: HassEnv) -> None:
 )
 def test_deprecation_records_of_ours_are_recognised(record: str, ours: bool) -> None:
     assert is_our_deprecation(record) is ours
+
+
+def test_log_problems_skip_debug_detail_but_not_errors(tmp_path: Path) -> None:
+    log = tmp_path / "hass.log"
+    log.write_text(
+        "2026-12-06 10:00:00.000 DEBUG (MainThread) [custom_components.ohme] Full error:\n"
+        "Traceback (most recent call last):\n  File x\nTimeoutError\n"
+        "2026-12-06 10:00:01.000 ERROR (MainThread) [homeassistant.setup] Error during setup\n"
+        "Traceback (most recent call last):\n  File y\nValueError\n"
+        "2026-12-06 10:00:02.000 DEBUG (MainThread) [homeassistant.helpers.frame] Detected that"
+        " custom integration 'ohme' calls a deprecated helper\n"
+    )
+    env = HassEnv(SimpleNamespace(client=None, sim_url=""), log)  # type: ignore[arg-type]
+    problems = env.log_problems()
+    assert len(problems) == 2
+    assert "ValueError" in problems[0]
+    assert "deprecated helper" in problems[1]
+    assert env.deprecations() == [problems[1]]
