@@ -307,7 +307,8 @@ class GoeChargerVendor(Vendor):
                         "name": charger.name,
                         "serial": charger.serial,
                         "api_token": charger.token,
-                        "url": f"{base_url}/{self.name}/{charger.serial}",
+                        # the API URL is in the form's collapsed "advanced" section
+                        "advanced": {"url": f"{base_url}/{self.name}/{charger.serial}"},
                     }
                 ],
             )

@@ -731,7 +731,13 @@ class OhmeVendor(Vendor):
         return [
             DevEntry(
                 "ohme",
-                [{"email": EMAIL, "password": PASSWORD, "api_url": f"{base_url}/{self.name}"}],
+                [
+                    {
+                        "email": EMAIL,
+                        "password": PASSWORD,
+                        "advanced": {"api_url": f"{base_url}/{self.name}"},
+                    }
+                ],
             )
         ]
 

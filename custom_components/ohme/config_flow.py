@@ -7,6 +7,7 @@ from typing import Any
 
 from homeassistant.config_entries import ConfigFlow, ConfigFlowResult
 from homeassistant.const import CONF_EMAIL, CONF_PASSWORD
+from homeassistant.data_entry_flow import section
 from homeassistant.helpers.selector import (
     TextSelector,
     TextSelectorConfig,
@@ -24,6 +25,7 @@ PASSWORD_SELECTOR = TextSelector(
     TextSelectorConfig(type=TextSelectorType.PASSWORD, autocomplete="current-password")
 )
 URL_SELECTOR = TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
+SECTION_ADVANCED = "advanced"
 
 
 class OhmeConfigFlow(ConfigFlow, domain=DOMAIN):
@@ -50,22 +52,30 @@ class OhmeConfigFlow(ConfigFlow, domain=DOMAIN):
                 errors["base"] = "no_charger"
         return errors
 
-    def _url_field(self, default: str) -> dict[vol.Marker, Any]:
-        """Return the API URL field for users in Advanced mode."""
-        if not self.show_advanced_options:
-            return {}
-        return {vol.Required(CONF_API_URL, default=default): URL_SELECTOR}
+    @staticmethod
+    def _advanced_section(default_url: str) -> dict[vol.Marker, Any]:
+        """Return the collapsed "Advanced options" section holding the API URL."""
+        return {
+            vol.Required(SECTION_ADVANCED): section(
+                vol.Schema({vol.Required(CONF_API_URL, default=default_url): URL_SELECTOR}),
+                {"collapsed": True},
+            )
+        }
 
     @staticmethod
-    def _with_url(data: Mapping[str, Any], user_input: dict[str, Any]) -> dict[str, Any]:
-        """Merge the form into entry data; the default URL is not stored (core-compatible)."""
-        merged = {**data, **user_input}
+    def _with_url(data: Mapping[str, Any], user_input: Mapping[str, Any]) -> dict[str, Any]:
+        """Merge the form (section flattened) into entry data.
+
+        The default URL is not stored, so the data stays core-compatible.
+        """
+        form = {key: value for key, value in user_input.items() if key != SECTION_ADVANCED}
+        merged = {**data, **form, **user_input.get(SECTION_ADVANCED, {})}
         if str(merged.get(CONF_API_URL, DEFAULT_API_URL)).rstrip("/") == DEFAULT_API_URL:
             merged.pop(CONF_API_URL, None)
         return merged
 
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        """Ask for email and password (and, in Advanced mode, the API URL)."""
+        """Ask for email and password (and, in the advanced section, the API URL)."""
         errors: dict[str, str] = {}
         if user_input is not None:
             email = user_input[CONF_EMAIL].strip()
@@ -81,7 +91,7 @@ class OhmeConfigFlow(ConfigFlow, domain=DOMAIN):
             {
                 vol.Required(CONF_EMAIL): EMAIL_SELECTOR,
                 vol.Required(CONF_PASSWORD): PASSWORD_SELECTOR,
-                **self._url_field(DEFAULT_API_URL),
+                **self._advanced_section(DEFAULT_API_URL),
             }
         )
         return self.async_show_form(
@@ -116,7 +126,7 @@ class OhmeConfigFlow(ConfigFlow, domain=DOMAIN):
     async def async_step_reconfigure(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Change the password (and, in Advanced mode, the API URL) of the account."""
+        """Change the password (and, in the advanced section, the API URL) of the account."""
         entry = self._get_reconfigure_entry()
         errors: dict[str, str] = {}
         if user_input is not None:
@@ -127,12 +137,14 @@ class OhmeConfigFlow(ConfigFlow, domain=DOMAIN):
         schema = vol.Schema(
             {
                 vol.Required(CONF_PASSWORD): PASSWORD_SELECTOR,
-                **self._url_field(entry.data.get(CONF_API_URL, DEFAULT_API_URL)),
+                **self._advanced_section(entry.data.get(CONF_API_URL, DEFAULT_API_URL)),
             }
         )
+        # After an error the form keeps the typed URL, never the typed password.
+        suggested = None if user_input is None else {SECTION_ADVANCED: user_input[SECTION_ADVANCED]}
         return self.async_show_form(
             step_id="reconfigure",
-            data_schema=schema,
+            data_schema=self.add_suggested_values_to_schema(schema, suggested),
             description_placeholders={"email": entry.data[CONF_EMAIL]},
             errors=errors,
         )

@@ -69,7 +69,6 @@ async def async_setup_entry(hass: HomeAssistant, entry: GoeConfigEntry) -> bool:
     await coordinator.async_config_entry_first_refresh()
     _claim_serial(hass, entry, coordinator)
     entry.runtime_data = GoeRuntimeData(client, coordinator)
-    entry.async_on_unload(entry.add_update_listener(_async_update_listener))
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     return True
 
@@ -83,11 +82,6 @@ async def async_remove_entry(hass: HomeAssistant, entry: GoeConfigEntry) -> None
     """Forget the outage and the repair issue of a removed charger."""
     hass.data.get(UNREACHABLE_SINCE, {}).pop(entry.entry_id, None)
     ir.async_delete_issue(hass, DOMAIN, unreachable_issue_id(entry.entry_id))
-
-
-async def _async_update_listener(hass: HomeAssistant, entry: GoeConfigEntry) -> None:
-    """Reload after the options changed."""
-    await hass.config_entries.async_reload(entry.entry_id)
 
 
 @callback

@@ -193,6 +193,17 @@ def _str(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
+def _text(value: Any) -> str | None:
+    """Return a string, also for a value that arrives as a number (e.g. a firmware 56.11)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float) and math.isfinite(value):
+        return repr(value)
+    return None
+
+
 def _bool(value: Any) -> bool | None:
     return value if isinstance(value, bool) else None
 
@@ -262,7 +273,7 @@ class GoeStatus:
     @classmethod
     def from_json(cls, data: dict[str, Any], last_modified: datetime | None = None) -> GoeStatus:
         """Parse a (filtered) status object; missing or odd values become None."""
-        firmware = _str(data.get("fwv"))
+        firmware = _text(data.get("fwv"))
         errors = _ERRORS_SINCE_59 if (_firmware_major(firmware) or 0) >= 59 else _ERRORS_BEFORE_59
         car = _int(data.get("car"))
         wh = _float(data.get("wh"))
@@ -275,7 +286,7 @@ class GoeStatus:
         return cls(
             serial=_str(data.get("sse")),
             friendly_name=_str(data.get("fna")),
-            model=_str(data.get("typ")),
+            model=_text(data.get("typ")),
             variant=_int(data.get("var")),
             firmware=firmware,
             car=car,

@@ -6,10 +6,21 @@ from collections.abc import Mapping
 import re
 from typing import Any
 
-from homeassistant.config_entries import ConfigFlow, ConfigFlowResult, OptionsFlow
+from homeassistant.config_entries import (
+    ConfigEntryState,
+    ConfigFlow,
+    ConfigFlowResult,
+    OptionsFlow,
+)
 from homeassistant.const import CONF_NAME
 from homeassistant.core import callback
+from homeassistant.data_entry_flow import section
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.helpers.selector import (
+    TextSelector,
+    TextSelectorConfig,
+    TextSelectorType,
+)
 import voluptuous as vol
 from yarl import URL
 
@@ -35,6 +46,9 @@ from .const import (
 from .coordinator import GoeConfigEntry
 
 _SERIAL = re.compile(r"^\d{6}$")
+# The collapsed form section with the expert fields (the API URL).
+SECTION_ADVANCED = "advanced"
+_PASSWORD = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
 # "{serial}" is shown literally in the URL help text (the URL template's own placeholder).
 _PLACEHOLDERS = {
     "app_path": "Internet > Advanced settings",
@@ -69,7 +83,8 @@ class GoeChargerConfigFlow(ConfigFlow, domain=DOMAIN):
         url = data.get(CONF_URL) or DEFAULT_BASE_URL
         parsed = URL(url.replace("{serial}", serial))
         if parsed.scheme not in ("http", "https") or not parsed.host:
-            errors[CONF_URL] = "invalid_url"
+            # The URL field is inside the section: the form shows the error above it.
+            errors[SECTION_ADVANCED] = "invalid_url"
             return None
         client = GoeChargerClient(
             async_get_clientsession(self.hass), serial, data[CONF_API_TOKEN], url
@@ -93,26 +108,42 @@ class GoeChargerConfigFlow(ConfigFlow, domain=DOMAIN):
         return None
 
     @staticmethod
-    def _clean(user_input: dict[str, Any]) -> dict[str, Any]:
-        data = {k: v.strip() if isinstance(v, str) else v for k, v in user_input.items()}
-        url = data.pop(CONF_URL, "")
+    def _clean(user_input: Mapping[str, Any]) -> dict[str, Any]:
+        """Flatten the form input: stripped values, the URL only if it is not the default."""
+        data = {
+            k: v.strip() if isinstance(v, str) else v
+            for k, v in user_input.items()
+            if k != SECTION_ADVANCED
+        }
+        url = str(user_input.get(SECTION_ADVANCED, {}).get(CONF_URL) or "").strip()
         if url and url != DEFAULT_BASE_URL:
             data[CONF_URL] = url.rstrip("/")
         return data
 
-    def _schema(self, defaults: Mapping[str, Any], *, with_name: bool) -> vol.Schema:
+    @staticmethod
+    def _schema(entry_data: Mapping[str, Any] | None = None) -> vol.Schema:
+        """Return the user form, or with ``entry_data`` the reconfigure form.
+
+        The API URL lives in the collapsed "advanced" section; reconfigure defaults it to
+        the entry's URL. Reconfigure never shows the token: an empty one keeps the stored.
+        """
         fields: dict[Any, Any] = {}
-        if with_name:
-            fields[vol.Required(CONF_NAME, default=defaults.get(CONF_NAME, "go-e Charger"))] = str
-        fields[vol.Required(CONF_SERIAL, default=defaults.get(CONF_SERIAL, ""))] = str
-        fields[vol.Required(CONF_API_TOKEN, default=defaults.get(CONF_API_TOKEN, ""))] = str
-        if self.show_advanced_options:
-            default_url = defaults.get(CONF_URL) or DEFAULT_BASE_URL
-            fields[vol.Optional(CONF_URL, default=default_url)] = str
+        if entry_data is None:
+            fields[vol.Required(CONF_NAME, default="go-e Charger")] = str
+            fields[vol.Required(CONF_SERIAL)] = str
+            fields[vol.Required(CONF_API_TOKEN)] = _PASSWORD
+        else:
+            fields[vol.Required(CONF_SERIAL)] = str
+            fields[vol.Optional(CONF_API_TOKEN)] = _PASSWORD
+        default_url = (entry_data or {}).get(CONF_URL) or DEFAULT_BASE_URL
+        fields[vol.Required(SECTION_ADVANCED)] = section(
+            vol.Schema({vol.Optional(CONF_URL, default=default_url): str}),
+            {"collapsed": True},
+        )
         return vol.Schema(fields)
 
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        """Ask for name, serial and token (and the API URL in advanced mode)."""
+        """Ask for name, serial and token (and the API URL in the advanced section)."""
         errors: dict[str, str] = {}
         if user_input is not None:
             data = self._clean(user_input)
@@ -132,7 +163,8 @@ class GoeChargerConfigFlow(ConfigFlow, domain=DOMAIN):
                 )
         return self.async_show_form(
             step_id="user",
-            data_schema=self._schema(user_input or {}, with_name=True),
+            # A form shown again after an error keeps what was entered.
+            data_schema=self.add_suggested_values_to_schema(self._schema(), user_input),
             errors=errors,
             description_placeholders=_PLACEHOLDERS,
         )
@@ -156,7 +188,7 @@ class GoeChargerConfigFlow(ConfigFlow, domain=DOMAIN):
                 return self.async_update_reload_and_abort(entry, data=data)
         return self.async_show_form(
             step_id="reauth_confirm",
-            data_schema=vol.Schema({vol.Required(CONF_API_TOKEN): str}),
+            data_schema=vol.Schema({vol.Required(CONF_API_TOKEN): _PASSWORD}),
             errors=errors,
             description_placeholders={"name": entry.title, **_PLACEHOLDERS},
         )
@@ -168,10 +200,9 @@ class GoeChargerConfigFlow(ConfigFlow, domain=DOMAIN):
         entry = self._get_reconfigure_entry()
         errors: dict[str, str] = {}
         if user_input is not None:
-            data = {CONF_NAME: entry.data.get(CONF_NAME, entry.title)}
-            if CONF_URL not in user_input and CONF_URL in entry.data:
-                data[CONF_URL] = entry.data[CONF_URL]  # no URL field outside advanced mode
-            data.update(self._clean(user_input))
+            data = {CONF_NAME: entry.data.get(CONF_NAME, entry.title), **self._clean(user_input)}
+            # The token is never shown: left empty, the stored one stays.
+            data[CONF_API_TOKEN] = data.get(CONF_API_TOKEN) or entry.data.get(CONF_API_TOKEN, "")
             if await self._async_validate(data, errors):
                 await self.async_set_unique_id(data[CONF_SERIAL])
                 if entry.unique_id:
@@ -182,7 +213,14 @@ class GoeChargerConfigFlow(ConfigFlow, domain=DOMAIN):
                 return self.async_update_reload_and_abort(entry, data=data)
         return self.async_show_form(
             step_id="reconfigure",
-            data_schema=self._schema(user_input or entry.data, with_name=False),
+            data_schema=self.add_suggested_values_to_schema(
+                self._schema(entry.data),
+                user_input
+                or {
+                    CONF_SERIAL: entry.data.get(CONF_SERIAL, ""),
+                    SECTION_ADVANCED: {CONF_URL: entry.data.get(CONF_URL) or DEFAULT_BASE_URL},
+                },
+            ),
             errors=errors,
             description_placeholders=_PLACEHOLDERS,
         )
@@ -192,8 +230,13 @@ class GoeOptionsFlow(OptionsFlow):
     """Change the scan interval."""
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        """Show the scan interval."""
+        """Show the scan interval; a loaded charger uses a new one at once, without a reload."""
         if user_input is not None:
+            entry: GoeConfigEntry = self.config_entry
+            if entry.state is ConfigEntryState.LOADED:
+                coordinator = entry.runtime_data.coordinator
+                coordinator.set_scan_interval(user_input[CONF_SCAN_INTERVAL])
+                await coordinator.async_request_refresh()
             return self.async_create_entry(data=user_input)
         current = self.config_entry.options.get(CONF_SCAN_INTERVAL, DEFAULT_SCAN_INTERVAL)
         return self.async_show_form(

@@ -75,6 +75,16 @@ class GoeCoordinator(DataUpdateCoordinator[GoeStatus]):
         # Until then the cloud asked us not to call (HTTP 429 with Retry-After).
         self.retry_at: datetime | None = None
 
+    def set_scan_interval(self, seconds: int) -> None:
+        """Poll at a new interval from now on (the options changed; no reload needed).
+
+        During a rate-limit back-off the stretched interval stays until Retry-After has
+        passed; the next successful poll then uses the new interval.
+        """
+        self.interval = timedelta(seconds=seconds)
+        if self.retry_at is None:
+            self.update_interval = self.interval
+
     @property
     def issue_id(self) -> str:
         """Return the id of this entry's repair issue."""

@@ -156,7 +156,7 @@ def charger(hass_env: HassEnv) -> Generator[Charger]:
     hass_env.sim("POST", "/_sim/ohme/online")
     hass_env.sim("POST", "/_sim/ohme/link")
     steps = hass_env.dev_steps(DOMAIN)
-    result = hass_env.add_entry(DOMAIN, steps, advanced=True)
+    result = hass_env.add_entry(DOMAIN, steps)
     assert result["type"] == "create_entry" or result.get("reason") == "already_configured"
     entry = hass_env.wait_for(
         lambda: next((e for e in hass_env.entries(DOMAIN) if e["state"] == "loaded"), None),

@@ -124,7 +124,7 @@ def charger(hass_env: HassEnv) -> Generator[Charger]:
     """The dev charger, polled every 10 s for the campaign; the default interval afterwards."""
     steps = hass_env.dev_steps(DOMAIN)
     hass_env.clear_faults(VENDOR)
-    result = hass_env.add_entry(DOMAIN, steps, advanced=True)
+    result = hass_env.add_entry(DOMAIN, steps)
     assert result["type"] == "create_entry" or result.get("reason") == "already_configured"
     entry = hass_env.wait_for(
         lambda: next(

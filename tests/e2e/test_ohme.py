@@ -12,7 +12,7 @@ TARGET = "number.ohme_home_pro_target_percentage"
 
 def test_ohme_end_to_end(hass_env: HassEnv) -> None:
     steps = hass_env.dev_steps(DOMAIN)
-    result = hass_env.add_entry(DOMAIN, steps, advanced=True)
+    result = hass_env.add_entry(DOMAIN, steps)
     assert result["type"] in ("create_entry", "abort"), result
     entry = hass_env.wait_for(
         lambda: next((e for e in hass_env.entries(DOMAIN) if e["state"] == "loaded"), None),
@@ -46,7 +46,7 @@ def test_ohme_end_to_end(hass_env: HassEnv) -> None:
 
 
 def _loaded_entry(hass_env: HassEnv) -> dict:
-    result = hass_env.add_entry(DOMAIN, hass_env.dev_steps(DOMAIN), advanced=True)
+    result = hass_env.add_entry(DOMAIN, hass_env.dev_steps(DOMAIN))
     assert result["type"] in ("create_entry", "abort"), result
     return hass_env.wait_for(
         lambda: next((e for e in hass_env.entries(DOMAIN) if e["state"] == "loaded"), None),

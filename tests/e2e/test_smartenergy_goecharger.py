@@ -32,7 +32,7 @@ def _refresh(hass_env: HassEnv, entity_id: str) -> None:
 
 def test_goecharger_end_to_end(hass_env: HassEnv) -> None:
     steps = hass_env.dev_steps(DOMAIN)
-    result = hass_env.add_entry(DOMAIN, steps, advanced=True)
+    result = hass_env.add_entry(DOMAIN, steps)
     assert result["type"] in ("create_entry", "abort"), result
     entry = hass_env.wait_for(
         lambda: next((e for e in hass_env.entries(DOMAIN) if e["state"] == "loaded"), None),

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Generator
+import re
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
@@ -18,10 +19,33 @@ from tests.conftest import SIM_START
 
 type Advance = Callable[[float], Awaitable[None]]
 
+DEPRECATION_RE = re.compile(
+    r"deprecat|will stop working|stops working|Detected that custom integration"
+    r"|Detected code that|please report it to the author",
+    re.IGNORECASE,
+)
+
 
 @pytest.fixture(autouse=True)
 def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
     """Load custom_components/ohme."""
+
+
+@pytest.fixture(autouse=True)
+def no_deprecated_use(caplog: pytest.LogCaptureFixture) -> Generator[None]:
+    """Fail a test in which Home Assistant reports a deprecated use by this integration.
+
+    The frame helper only logs what a custom integration does wrong; this makes it fail.
+    """
+    yield
+    reports = [
+        f"{record.name}: {record.getMessage()}"
+        for when in ("setup", "call")
+        for record in caplog.get_records(when)
+        if DEPRECATION_RE.search(record.getMessage())
+        and ("ohme" in record.getMessage() or record.name.startswith("custom_components.ohme"))
+    ]
+    assert reports == []
 
 
 @pytest.fixture

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from unittest.mock import AsyncMock, MagicMock, patch
 
-from homeassistant.config_entries import SOURCE_USER
+from homeassistant.config_entries import SOURCE_USER, ConfigFlowResult
 from homeassistant.core import HomeAssistant
-from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.data_entry_flow import FlowResultType, section
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
+import voluptuous as vol
 
 from custom_components.ohme.const import CONF_API_URL, DOMAIN
 from simulator import Simulator
@@ -24,20 +25,45 @@ def _client() -> MagicMock:
     return client
 
 
-async def _start(hass: HomeAssistant, advanced: bool = True) -> str:
-    result = await hass.config_entries.flow.async_init(
-        DOMAIN, context={"source": SOURCE_USER, "show_advanced_options": advanced}
-    )
+def _advanced(url: str) -> dict[str, dict[str, str]]:
+    """Return the collapsed "advanced" section's input with an API URL."""
+    return {"advanced": {CONF_API_URL: url}}
+
+
+def _section(result: ConfigFlowResult) -> section:
+    """Return the "advanced" section of a form and check that it starts collapsed."""
+    schema = result["data_schema"]
+    assert schema is not None
+    value = next(v for k, v in schema.schema.items() if k == "advanced")
+    assert isinstance(value, section)
+    assert value.options["collapsed"] is True
+    return value
+
+
+def _fields(schema: vol.Schema) -> dict[str, vol.Marker]:
+    """Return the markers of a schema by key."""
+    return {str(key): key for key in schema.schema}
+
+
+def _suggested(marker: vol.Marker) -> object:
+    """Return the suggested value of a form field (None when there is none)."""
+    return (marker.description or {}).get("suggested_value")
+
+
+async def _start(hass: HomeAssistant) -> str:
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "user"
+    url = _fields(_section(result).schema)[CONF_API_URL]
+    assert url.default() == "https://api.ohme.io"
     return result["flow_id"]
 
 
 async def test_user_flow(hass: HomeAssistant, api_url: str) -> None:
-    """A valid account creates an entry named after the email."""
+    """A valid account creates an entry named after the email; a custom URL is stored."""
     flow_id = await _start(hass)
     result = await hass.config_entries.flow.async_configure(
-        flow_id, {"email": f" {EMAIL} ", "password": PASSWORD, CONF_API_URL: api_url}
+        flow_id, {"email": f" {EMAIL} ", "password": PASSWORD, **_advanced(api_url)}
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["title"] == EMAIL
@@ -53,15 +79,28 @@ def no_setup() -> object:
 
 
 @pytest.mark.usefixtures("no_setup")
-async def test_user_flow_default_url_not_stored(hass: HomeAssistant) -> None:
-    """Without Advanced mode there is no URL field and core-compatible data is stored."""
-    flow_id = await _start(hass, advanced=False)
-    with patch("custom_components.ohme.config_flow.create_client", return_value=_client()):
+@pytest.mark.parametrize(
+    "advanced",
+    [
+        {},  # the section left alone: its default fills in
+        {CONF_API_URL: "https://api.ohme.io"},  # what the frontend sends for it
+        {CONF_API_URL: "https://api.ohme.io/"},
+    ],
+)
+async def test_user_flow_default_url_not_stored(
+    hass: HomeAssistant, advanced: dict[str, str]
+) -> None:
+    """The default flow needs no expert input and stores core-compatible data."""
+    flow_id = await _start(hass)
+    client = _client()
+    with patch("custom_components.ohme.config_flow.create_client", return_value=client) as create:
         result = await hass.config_entries.flow.async_configure(
-            flow_id, {"email": EMAIL, "password": PASSWORD}
+            flow_id, {"email": EMAIL, "password": PASSWORD, "advanced": advanced}
         )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["data"] == {"email": EMAIL, "password": PASSWORD}
+    assert create.call_args.args[1] == {"email": EMAIL, "password": PASSWORD}
+    client.async_login.assert_awaited_once()
 
 
 @pytest.mark.parametrize(
@@ -77,12 +116,15 @@ async def test_user_flow_errors_then_recover(
     """Bad credentials and unreachable URLs show errors; fixing them creates the entry."""
     flow_id = await _start(hass)
     result = await hass.config_entries.flow.async_configure(
-        flow_id, {"email": EMAIL, "password": password, CONF_API_URL: api_url + url_suffix}
+        flow_id, {"email": EMAIL, "password": password, **_advanced(api_url + url_suffix)}
     )
     assert result["type"] is FlowResultType.FORM
     assert result["errors"] == {"base": error}
+    fields = _fields(result["data_schema"])
+    assert _suggested(fields["email"]) == EMAIL
+    assert _suggested(_fields(_section(result).schema)[CONF_API_URL]) == api_url + url_suffix
     result = await hass.config_entries.flow.async_configure(
-        flow_id, {"email": EMAIL, "password": PASSWORD, CONF_API_URL: api_url}
+        flow_id, {"email": EMAIL, "password": PASSWORD, **_advanced(api_url)}
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
 
@@ -91,7 +133,7 @@ async def test_user_flow_connection_refused(hass: HomeAssistant) -> None:
     """A closed port is cannot_connect."""
     flow_id = await _start(hass)
     result = await hass.config_entries.flow.async_configure(
-        flow_id, {"email": EMAIL, "password": PASSWORD, CONF_API_URL: "http://127.0.0.1:1"}
+        flow_id, {"email": EMAIL, "password": PASSWORD, **_advanced("http://127.0.0.1:1")}
     )
     assert result["errors"] == {"base": "cannot_connect"}
 
@@ -103,7 +145,7 @@ async def test_user_flow_unexpected_error(hass: HomeAssistant, api_url: str) -> 
         "custom_components.ohme.api.OhmeClient.async_login", side_effect=RuntimeError("boom")
     ):
         result = await hass.config_entries.flow.async_configure(
-            flow_id, {"email": EMAIL, "password": PASSWORD, CONF_API_URL: api_url}
+            flow_id, {"email": EMAIL, "password": PASSWORD, **_advanced(api_url)}
         )
     assert result["errors"] == {"base": "unknown"}
 
@@ -117,7 +159,7 @@ async def test_user_flow_no_charger(
         "ohme", "/v1/users/me/account", status=200, body='{"chargeDevices": []}', remaining=1
     )
     result = await hass.config_entries.flow.async_configure(
-        flow_id, {"email": EMAIL, "password": PASSWORD, CONF_API_URL: api_url}
+        flow_id, {"email": EMAIL, "password": PASSWORD, **_advanced(api_url)}
     )
     assert result["errors"] == {"base": "no_charger"}
 
@@ -129,7 +171,7 @@ async def test_user_flow_already_configured(
     mock_entry.add_to_hass(hass)
     flow_id = await _start(hass)
     result = await hass.config_entries.flow.async_configure(
-        flow_id, {"email": EMAIL.upper(), "password": PASSWORD, CONF_API_URL: api_url}
+        flow_id, {"email": EMAIL.upper(), "password": PASSWORD, **_advanced(api_url)}
     )
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "already_configured"
@@ -158,21 +200,45 @@ async def test_reauth(hass: HomeAssistant, mock_entry: MockConfigEntry, vendor: 
 async def test_reconfigure(
     hass: HomeAssistant, mock_entry: MockConfigEntry, vendor: OhmeVendor, api_url: str
 ) -> None:
-    """Reconfigure changes the password and, in Advanced mode, the API URL."""
+    """Reconfigure changes the password and, in the advanced section, the API URL."""
     mock_entry.add_to_hass(hass)
     vendor.password = "changed"
-    result = await mock_entry.start_reconfigure_flow(hass, show_advanced_options=True)
+    result = await mock_entry.start_reconfigure_flow(hass)
     assert result["step_id"] == "reconfigure"
+    assert result["description_placeholders"]["email"] == EMAIL
+    fields = _fields(result["data_schema"])
+    assert set(fields) == {"password", "advanced"}
+    assert _suggested(fields["password"]) is None  # the stored password is never pre-filled
+    url = _fields(_section(result).schema)[CONF_API_URL]
+    assert url.default() == api_url  # pre-filled with the entry's URL
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {"password": "nope", CONF_API_URL: api_url}
+        result["flow_id"], {"password": "nope", **_advanced(api_url + "/")}
     )
     assert result["errors"] == {"base": "invalid_auth"}
+    fields = _fields(result["data_schema"])
+    assert _suggested(fields["password"]) is None
+    assert _suggested(_fields(_section(result).schema)[CONF_API_URL]) == api_url + "/"
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {"password": "changed", CONF_API_URL: api_url + "/"}
+        result["flow_id"], {"password": "changed", **_advanced(api_url + "/")}
     )
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "reconfigure_successful"
     assert mock_entry.data == {"email": EMAIL, "password": "changed", CONF_API_URL: api_url + "/"}
+
+
+@pytest.mark.usefixtures("no_setup")
+async def test_reconfigure_keeps_the_url_by_default(
+    hass: HomeAssistant, mock_entry: MockConfigEntry, api_url: str
+) -> None:
+    """An untouched section keeps the entry's custom URL."""
+    mock_entry.add_to_hass(hass)
+    result = await mock_entry.start_reconfigure_flow(hass)
+    with patch("custom_components.ohme.config_flow.create_client", return_value=_client()):
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], {"password": "pw", "advanced": {}}
+        )
+    assert result["reason"] == "reconfigure_successful"
+    assert mock_entry.data == {"email": EMAIL, "password": "pw", CONF_API_URL: api_url}
 
 
 @pytest.mark.usefixtures("no_setup")
@@ -181,10 +247,28 @@ async def test_reconfigure_back_to_default_url(
 ) -> None:
     """Choosing the default URL again drops it from the entry data."""
     mock_entry.add_to_hass(hass)
-    result = await mock_entry.start_reconfigure_flow(hass, show_advanced_options=True)
+    result = await mock_entry.start_reconfigure_flow(hass)
     with patch("custom_components.ohme.config_flow.create_client", return_value=_client()):
         result = await hass.config_entries.flow.async_configure(
-            result["flow_id"], {"password": "pw", CONF_API_URL: "https://api.ohme.io/"}
+            result["flow_id"], {"password": "pw", **_advanced("https://api.ohme.io/")}
         )
     assert result["reason"] == "reconfigure_successful"
     assert mock_entry.data == {"email": EMAIL, "password": "pw"}
+
+
+@pytest.mark.usefixtures("no_setup")
+async def test_reconfigure_core_entry_default_url(hass: HomeAssistant) -> None:
+    """A core-compatible entry offers the default URL and stays core-compatible."""
+    entry = MockConfigEntry(
+        domain=DOMAIN, title=EMAIL, version=1, data={"email": EMAIL, "password": PASSWORD}
+    )
+    entry.add_to_hass(hass)
+    result = await entry.start_reconfigure_flow(hass)
+    url = _fields(_section(result).schema)[CONF_API_URL]
+    assert url.default() == "https://api.ohme.io"
+    with patch("custom_components.ohme.config_flow.create_client", return_value=_client()):
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], {"password": "pw", **_advanced("https://api.ohme.io")}
+        )
+    assert result["reason"] == "reconfigure_successful"
+    assert entry.data == {"email": EMAIL, "password": "pw"}

@@ -28,8 +28,8 @@ async def test_setup_and_unload(
     """The entry loads, creates one device per charger and unloads."""
     await setup_entry(hass, mock_entry)
     assert mock_entry.state is ConfigEntryState.LOADED
-    device = device_registry.async_get_device(identifiers={(DOMAIN, SERIAL)})
-    assert device is not None
+    (device,) = dr.async_entries_for_config_entry(device_registry, mock_entry.entry_id)
+    assert device.identifiers == {(DOMAIN, SERIAL)}
     assert device.manufacturer == "Ohme"
     assert device.model == "Home Pro"
     assert device.name == "Ohme Home Pro"

@@ -254,4 +254,6 @@ async def test_reset_and_dev_entry(vendor: OhmeVendor) -> None:
     assert vendor.rule["targetPercent"] == 80
     (entry,) = vendor.dev_entries("http://sim:1")
     assert entry.domain == "ohme"
-    assert entry.steps == [{"email": EMAIL, "password": PASSWORD, "api_url": "http://sim:1/ohme"}]
+    assert entry.steps == [
+        {"email": EMAIL, "password": PASSWORD, "advanced": {"api_url": "http://sim:1/ohme"}}
+    ]

@@ -129,6 +129,29 @@ def test_parsing_rejects_non_finite_numbers() -> None:
     assert GoeStatus.from_json({"amp": 16.0, "eto": 10**30}).requested_current == 16
 
 
+@pytest.mark.parametrize(
+    ("fwv", "firmware"),
+    [
+        ("56.11", "56.11"),
+        (56.11, "56.11"),
+        (60, "60"),
+        (float("nan"), None),
+        (True, None),
+        ([56], None),
+        (None, None),
+    ],
+)
+def test_firmware_and_model_are_strings(fwv: Any, firmware: str | None) -> None:
+    """Firmware and model feed DeviceInfo, which takes strings: numbers are converted."""
+    status = GoeStatus.from_json({"fwv": fwv, "typ": fwv})
+    assert status.firmware == firmware
+    assert status.model == firmware
+
+
+def test_numeric_firmware_selects_the_error_table() -> None:
+    assert GoeStatus.from_json({"err": 13, "fwv": 60.4}).error == "lock_stuck_locked"
+
+
 def test_error_codes_follow_firmware() -> None:
     assert GoeStatus.from_json({"err": 13, "fwv": "56.11"}).error == "overtemp"
     assert GoeStatus.from_json({"err": 13, "fwv": "60.4-beta"}).error == "lock_stuck_locked"

@@ -11,10 +11,12 @@ from unittest.mock import patch
 from homeassistant.config_entries import SOURCE_USER
 from homeassistant.const import CONF_NAME
 from homeassistant.core import HomeAssistant
-from homeassistant.data_entry_flow import FlowResultType, InvalidData
+from homeassistant.data_entry_flow import FlowResultType, InvalidData, section
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.smartenergy_goecharger.api import DEFAULT_BASE_URL
+from custom_components.smartenergy_goecharger.config_flow import SECTION_ADVANCED
 from custom_components.smartenergy_goecharger.const import (
     CONF_API_TOKEN,
     CONF_SCAN_INTERVAL,
@@ -24,7 +26,7 @@ from custom_components.smartenergy_goecharger.const import (
 )
 from simulator import Simulator
 
-from .conftest import IDLE_SERIAL, IDLE_TOKEN, SERIAL, TOKEN, vendor
+from .conftest import IDLE_SERIAL, IDLE_TOKEN, SERIAL, TOKEN, entry_data, vendor
 
 FLOW = "custom_components.smartenergy_goecharger.config_flow"
 TRANSLATIONS = (
@@ -43,16 +45,65 @@ def _url(simulator: Simulator) -> str:
     return f"{simulator.url('goecharger')}/{{serial}}"
 
 
-async def _user_flow(hass: HomeAssistant, *, advanced: bool = True) -> str:
-    result = await hass.config_entries.flow.async_init(
-        DOMAIN, context={"source": SOURCE_USER, "show_advanced_options": advanced}
-    )
+def _advanced(url: str) -> dict[str, dict[str, str]]:
+    """Return the collapsed section's input, nested as the frontend submits it."""
+    return {SECTION_ADVANCED: {CONF_URL: url}}
+
+
+def _form_fields(result: Any) -> dict[str, Any]:
+    """Return the form's fields by key: top level and, prefixed "advanced.", the section."""
+    fields: dict[str, Any] = {}
+    for key, value in result["data_schema"].schema.items():
+        if isinstance(value, section):
+            fields[str(key)] = key
+            for inner in value.schema.schema:
+                fields[f"{key}.{inner}"] = inner
+        else:
+            fields[str(key)] = key
+    return fields
+
+
+def _shown(result: Any) -> dict[str, Any]:
+    """Return what the form pre-fills: suggested values, else defaults."""
+    shown: dict[str, Any] = {}
+    for name, marker in _form_fields(result).items():
+        suggested = (marker.description or {}).get("suggested_value")
+        if suggested is not None:
+            shown[name] = suggested
+        elif callable(marker.default):
+            shown[name] = marker.default()
+    return shown
+
+
+async def _user_flow(hass: HomeAssistant) -> str:
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "user"
     return str(result["flow_id"])
 
 
-async def test_user_flow_advanced(hass: HomeAssistant, simulator: Simulator) -> None:
+async def test_user_form_has_a_collapsed_advanced_section(hass: HomeAssistant) -> None:
+    """The API URL is in the collapsed "advanced" section; the token is a password field."""
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    fields = _form_fields(result)
+    assert list(fields) == [
+        CONF_NAME,
+        CONF_SERIAL,
+        CONF_API_TOKEN,
+        SECTION_ADVANCED,
+        f"{SECTION_ADVANCED}.{CONF_URL}",
+    ]
+    advanced = result["data_schema"].schema[fields[SECTION_ADVANCED]]
+    assert advanced.options == {"collapsed": True}
+    assert _shown(result) == {
+        CONF_NAME: "go-e Charger",
+        f"{SECTION_ADVANCED}.{CONF_URL}": DEFAULT_BASE_URL,
+    }
+    token = result["data_schema"].schema[fields[CONF_API_TOKEN]]
+    assert token.config["type"] == "password"
+
+
+async def test_user_flow_custom_url(hass: HomeAssistant, simulator: Simulator) -> None:
     flow_id = await _user_flow(hass)
     result = await hass.config_entries.flow.async_configure(
         flow_id,
@@ -60,7 +111,7 @@ async def test_user_flow_advanced(hass: HomeAssistant, simulator: Simulator) -> 
             CONF_NAME: " Garage ",
             CONF_SERIAL: SERIAL,
             CONF_API_TOKEN: TOKEN,
-            CONF_URL: f"{simulator.url('goecharger')}/{SERIAL}/",
+            **_advanced(f" {simulator.url('goecharger')}/{SERIAL}/ "),
         },
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
@@ -75,12 +126,30 @@ async def test_user_flow_advanced(hass: HomeAssistant, simulator: Simulator) -> 
     assert result["result"].unique_id == SERIAL
 
 
-async def test_user_flow_default_cloud_url(hass: HomeAssistant, simulator: Simulator) -> None:
-    """Without advanced mode there is no URL field and the default is not stored."""
+@pytest.mark.parametrize(
+    "advanced",
+    [
+        {},  # the section left as it is: its default
+        {CONF_URL: DEFAULT_BASE_URL},  # what the frontend submits
+        {CONF_URL: ""},
+    ],
+)
+async def test_user_flow_default_cloud_url(
+    hass: HomeAssistant, simulator: Simulator, advanced: dict[str, str]
+) -> None:
+    """Nothing to enter in the section; the default URL is not stored."""
     with patch(f"{FLOW}.DEFAULT_BASE_URL", _url(simulator)):
-        flow_id = await _user_flow(hass, advanced=False)
+        flow_id = await _user_flow(hass)
         result = await hass.config_entries.flow.async_configure(
-            flow_id, {CONF_NAME: "Carport", CONF_SERIAL: IDLE_SERIAL, CONF_API_TOKEN: IDLE_TOKEN}
+            flow_id,
+            {
+                CONF_NAME: "Carport",
+                CONF_SERIAL: IDLE_SERIAL,
+                CONF_API_TOKEN: IDLE_TOKEN,
+                SECTION_ADVANCED: {
+                    k: _url(simulator) if v == DEFAULT_BASE_URL else v for k, v in advanced.items()
+                },
+            },
         )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["data"] == {
@@ -95,8 +164,8 @@ async def test_user_flow_default_cloud_url(hass: HomeAssistant, simulator: Simul
     [
         ({CONF_SERIAL: "51215"}, None, {CONF_SERIAL: "invalid_serial"}),
         ({CONF_SERIAL: "05121a"}, None, {CONF_SERIAL: "invalid_serial"}),
-        ({CONF_URL: "ftp://example.com"}, None, {CONF_URL: "invalid_url"}),
-        ({CONF_URL: "example"}, None, {CONF_URL: "invalid_url"}),
+        ({CONF_URL: "ftp://example.com"}, None, {SECTION_ADVANCED: "invalid_url"}),
+        ({CONF_URL: "example"}, None, {SECTION_ADVANCED: "invalid_url"}),
         ({CONF_API_TOKEN: "wrong"}, None, {"base": "invalid_auth"}),
         ({}, "offline", {"base": "offline"}),
         ({}, "cloud_api", {"base": "offline"}),
@@ -133,14 +202,36 @@ async def test_user_flow_errors_then_recover(
     bad = {**good, **change}
     if bad[CONF_URL].startswith("/"):
         bad[CONF_URL] = simulator.url("goecharger") + bad[CONF_URL]
+
+    def form(values: dict[str, str]) -> dict[str, Any]:
+        flat = dict(values)
+        url = flat.pop(CONF_URL)
+        return {**flat, **_advanced(url)}
+
     flow_id = await _user_flow(hass)
-    result = await hass.config_entries.flow.async_configure(flow_id, bad)
+    result = await hass.config_entries.flow.async_configure(flow_id, form(bad))
     assert result["type"] is FlowResultType.FORM
     assert result["errors"] == errors
+    # the form keeps what was entered, the section's URL too
+    assert _shown(result) == {
+        CONF_NAME: "Garage",
+        CONF_SERIAL: bad[CONF_SERIAL],
+        CONF_API_TOKEN: bad[CONF_API_TOKEN],
+        f"{SECTION_ADVANCED}.{CONF_URL}": bad[CONF_URL],
+    }
     charger.offline = False
     charger.cloud_api = True
-    result = await hass.config_entries.flow.async_configure(flow_id, good)
+    result = await hass.config_entries.flow.async_configure(flow_id, form(good))
     assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+async def test_user_flow_requires_the_section(hass: HomeAssistant) -> None:
+    """The section is a required key of the form (the frontend always submits it)."""
+    flow_id = await _user_flow(hass)
+    with pytest.raises(InvalidData):
+        await hass.config_entries.flow.async_configure(
+            flow_id, {CONF_NAME: "G", CONF_SERIAL: SERIAL, CONF_API_TOKEN: TOKEN}
+        )
 
 
 async def test_user_flow_unknown_error(hass: HomeAssistant, simulator: Simulator) -> None:
@@ -148,7 +239,12 @@ async def test_user_flow_unknown_error(hass: HomeAssistant, simulator: Simulator
     with patch(f"{FLOW}.GoeChargerClient.async_get_status", side_effect=RuntimeError("boom")):
         result = await hass.config_entries.flow.async_configure(
             flow_id,
-            {CONF_NAME: "G", CONF_SERIAL: SERIAL, CONF_API_TOKEN: TOKEN, CONF_URL: _url(simulator)},
+            {
+                CONF_NAME: "G",
+                CONF_SERIAL: SERIAL,
+                CONF_API_TOKEN: TOKEN,
+                **_advanced(_url(simulator)),
+            },
         )
     assert result["errors"] == {"base": "unknown"}
 
@@ -160,7 +256,7 @@ async def test_user_flow_already_configured(
     flow_id = await _user_flow(hass)
     result = await hass.config_entries.flow.async_configure(
         flow_id,
-        {CONF_NAME: "G", CONF_SERIAL: SERIAL, CONF_API_TOKEN: TOKEN, CONF_URL: _url(simulator)},
+        {CONF_NAME: "G", CONF_SERIAL: SERIAL, CONF_API_TOKEN: TOKEN, **_advanced(_url(simulator))},
     )
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "already_configured"
@@ -191,15 +287,36 @@ async def test_reconfigure(
     hass: HomeAssistant, simulator: Simulator, config_entry: MockConfigEntry
 ) -> None:
     config_entry.add_to_hass(hass)
-    result = await config_entry.start_reconfigure_flow(hass, show_advanced_options=True)
+    result = await config_entry.start_reconfigure_flow(hass)
     assert result["step_id"] == "reconfigure"
+    # the same collapsed section, pre-filled with the entry's values, but never its token
+    fields = _form_fields(result)
+    assert list(fields) == [
+        CONF_SERIAL,
+        CONF_API_TOKEN,
+        SECTION_ADVANCED,
+        f"{SECTION_ADVANCED}.{CONF_URL}",
+    ]
+    assert result["data_schema"].schema[fields[SECTION_ADVANCED]].options == {"collapsed": True}
+    assert result["data_schema"].schema[fields[CONF_API_TOKEN]].config["type"] == "password"
+    assert _shown(result) == {
+        CONF_SERIAL: SERIAL,
+        f"{SECTION_ADVANCED}.{CONF_URL}": _url(simulator),
+    }
+    assert TOKEN not in str(result)
     new_url = f"{simulator.url('goecharger')}/{SERIAL}"
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {CONF_SERIAL: SERIAL, CONF_API_TOKEN: "bad", CONF_URL: new_url}
+        result["flow_id"], {CONF_SERIAL: SERIAL, CONF_API_TOKEN: "bad", **_advanced(new_url)}
     )
     assert result["errors"] == {"base": "invalid_auth"}
+    # what was entered stays
+    assert _shown(result) == {
+        CONF_SERIAL: SERIAL,
+        CONF_API_TOKEN: "bad",
+        f"{SECTION_ADVANCED}.{CONF_URL}": new_url,
+    }
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {CONF_SERIAL: SERIAL, CONF_API_TOKEN: TOKEN, CONF_URL: new_url}
+        result["flow_id"], {CONF_SERIAL: SERIAL, CONF_API_TOKEN: f" {TOKEN} ", **_advanced(new_url)}
     )
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "reconfigure_successful"
@@ -211,14 +328,60 @@ async def test_reconfigure(
     }
 
 
+@pytest.mark.parametrize("token", [None, "", "  "])
+async def test_reconfigure_empty_token_keeps_the_stored_one(
+    hass: HomeAssistant, simulator: Simulator, config_entry: MockConfigEntry, token: str | None
+) -> None:
+    config_entry.add_to_hass(hass)
+    result = await config_entry.start_reconfigure_flow(hass)
+    user_input: dict[str, Any] = {CONF_SERIAL: SERIAL, **_advanced(_url(simulator))}
+    if token is not None:
+        user_input[CONF_API_TOKEN] = token
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], user_input)
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+    assert config_entry.data == entry_data(simulator)
+
+
+async def test_reconfigure_error_does_not_show_the_stored_token(
+    hass: HomeAssistant, simulator: Simulator, config_entry: MockConfigEntry
+) -> None:
+    config_entry.add_to_hass(hass)
+    result = await config_entry.start_reconfigure_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_SERIAL: SERIAL, **_advanced("ftp://example.com")}
+    )
+    assert result["errors"] == {SECTION_ADVANCED: "invalid_url"}
+    assert _shown(result) == {
+        CONF_SERIAL: SERIAL,
+        f"{SECTION_ADVANCED}.{CONF_URL}": "ftp://example.com",
+    }
+    assert TOKEN not in str(result)
+    assert config_entry.data == entry_data(simulator)
+
+
+async def test_reconfigure_back_to_the_cloud(
+    hass: HomeAssistant, simulator: Simulator, config_entry: MockConfigEntry
+) -> None:
+    """Entering the default URL again removes the custom one from the entry."""
+    config_entry.add_to_hass(hass)
+    result = await config_entry.start_reconfigure_flow(hass)
+    with patch(f"{FLOW}.DEFAULT_BASE_URL", _url(simulator)):
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], {CONF_SERIAL: SERIAL, **_advanced(_url(simulator))}
+        )
+    assert result["reason"] == "reconfigure_successful"
+    assert config_entry.data == {CONF_NAME: "Garage", CONF_SERIAL: SERIAL, CONF_API_TOKEN: TOKEN}
+
+
 async def test_reconfigure_other_charger(
     hass: HomeAssistant, simulator: Simulator, config_entry: MockConfigEntry
 ) -> None:
     config_entry.add_to_hass(hass)
-    result = await config_entry.start_reconfigure_flow(hass, show_advanced_options=True)
+    result = await config_entry.start_reconfigure_flow(hass)
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"],
-        {CONF_SERIAL: IDLE_SERIAL, CONF_API_TOKEN: IDLE_TOKEN, CONF_URL: _url(simulator)},
+        {CONF_SERIAL: IDLE_SERIAL, CONF_API_TOKEN: IDLE_TOKEN, **_advanced(_url(simulator))},
     )
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "wrong_charger"
@@ -244,17 +407,36 @@ async def test_options(hass: HomeAssistant, config_entry: MockConfigEntry) -> No
     assert config_entry.options == {CONF_SCAN_INTERVAL: 60}
 
 
-async def test_reconfigure_keeps_url_outside_advanced_mode(
+async def test_reconfigure_keeps_url_when_the_section_is_left_empty(
     hass: HomeAssistant, simulator: Simulator, config_entry: MockConfigEntry
 ) -> None:
+    """The section's default is the entry's current URL, not the cloud's."""
     config_entry.add_to_hass(hass)
-    result = await config_entry.start_reconfigure_flow(hass, show_advanced_options=False)
-    assert CONF_URL not in result["data_schema"].schema
+    result = await config_entry.start_reconfigure_flow(hass)
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {CONF_SERIAL: SERIAL, CONF_API_TOKEN: TOKEN}
+        result["flow_id"], {CONF_SERIAL: SERIAL, CONF_API_TOKEN: TOKEN, SECTION_ADVANCED: {}}
     )
     assert result["reason"] == "reconfigure_successful"
     assert config_entry.data[CONF_URL] == _url(simulator)
+
+
+async def test_reconfigure_cloud_entry_shows_the_default_url(
+    hass: HomeAssistant, simulator: Simulator
+) -> None:
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title="Cloud",
+        unique_id=SERIAL,
+        version=2,
+        data={CONF_NAME: "Cloud", CONF_SERIAL: SERIAL, CONF_API_TOKEN: TOKEN},
+        options={CONF_SCAN_INTERVAL: 30},
+    )
+    entry.add_to_hass(hass)
+    result = await entry.start_reconfigure_flow(hass)
+    assert _shown(result) == {
+        CONF_SERIAL: SERIAL,
+        f"{SECTION_ADVANCED}.{CONF_URL}": DEFAULT_BASE_URL,
+    }
 
 
 def _local_entry_without_serial(simulator: Simulator) -> MockConfigEntry:
@@ -310,9 +492,9 @@ async def test_reconfigure_entry_without_unique_id(
 ) -> None:
     entry = _local_entry_without_serial(simulator)
     entry.add_to_hass(hass)
-    result = await entry.start_reconfigure_flow(hass, show_advanced_options=False)
+    result = await entry.start_reconfigure_flow(hass)
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {CONF_SERIAL: SERIAL, CONF_API_TOKEN: TOKEN}
+        result["flow_id"], {CONF_SERIAL: SERIAL, CONF_API_TOKEN: TOKEN, SECTION_ADVANCED: {}}
     )
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "reconfigure_successful"
@@ -326,9 +508,9 @@ async def test_reconfigure_entry_without_unique_id_already_configured(
     config_entry.add_to_hass(hass)
     entry = _local_entry_without_serial(simulator)
     entry.add_to_hass(hass)
-    result = await entry.start_reconfigure_flow(hass, show_advanced_options=False)
+    result = await entry.start_reconfigure_flow(hass)
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {CONF_SERIAL: SERIAL, CONF_API_TOKEN: TOKEN}
+        result["flow_id"], {CONF_SERIAL: SERIAL, CONF_API_TOKEN: TOKEN, SECTION_ADVANCED: {}}
     )
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "already_configured"
@@ -340,6 +522,9 @@ def _placeholders_in_step(step: str) -> set[str]:
     strings = json.loads(TRANSLATIONS.read_text(encoding="utf-8"))["config"]["step"][step]
     texts = [strings.get("title", ""), strings.get("description", "")]
     texts += strings.get("data_description", {}).values()
+    for section_strings in strings.get("sections", {}).values():
+        texts += [section_strings.get("name", ""), section_strings.get("description", "")]
+        texts += section_strings.get("data_description", {}).values()
     return {name for text in texts for name in re.findall(r"\{(\w+)\}", text)}
 
 
@@ -349,11 +534,9 @@ async def test_forms_provide_every_placeholder(
     """The frontend fails to render a text whose placeholder the form does not provide."""
     config_entry.add_to_hass(hass)
     results = {
-        "user": await hass.config_entries.flow.async_init(
-            DOMAIN, context={"source": SOURCE_USER, "show_advanced_options": True}
-        ),
+        "user": await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER}),
         "reauth_confirm": await config_entry.start_reauth_flow(hass),
-        "reconfigure": await config_entry.start_reconfigure_flow(hass, show_advanced_options=True),
+        "reconfigure": await config_entry.start_reconfigure_flow(hass),
     }
     for step, result in results.items():
         assert result["step_id"] == step
@@ -372,7 +555,7 @@ async def test_user_flow_blank_name(
     flow_id = await _user_flow(hass)
     result = await hass.config_entries.flow.async_configure(
         flow_id,
-        {CONF_NAME: "  ", CONF_SERIAL: SERIAL, CONF_API_TOKEN: TOKEN, CONF_URL: _url(simulator)},
+        {CONF_NAME: "  ", CONF_SERIAL: SERIAL, CONF_API_TOKEN: TOKEN, **_advanced(_url(simulator))},
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["title"] == title

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from datetime import timedelta
+import logging
 from unittest.mock import patch
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
 from homeassistant.const import CONF_NAME, STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import entity_registry as er, issue_registry as ir
+import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
+from custom_components.smartenergy_goecharger import async_migrate_entry
 from custom_components.smartenergy_goecharger.const import (
     CONF_API_TOKEN,
     CONF_SCAN_INTERVAL,
@@ -21,10 +25,19 @@ from custom_components.smartenergy_goecharger.const import (
 )
 from simulator import Simulator
 
-from .conftest import SERIAL, TOKEN, vendor
+from .conftest import SERIAL, TOKEN, entry_data, vendor
 
 STATUS = "GET /goecharger/{serial}/api/status"
 CAR_STATUS = "sensor.garage_car_charging_status"
+
+
+def _warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
+    """Return the warnings and errors logged, except asyncio's slow-callback notes (freezer)."""
+    return [
+        r.getMessage()
+        for r in caplog.records
+        if r.levelno >= logging.WARNING and r.name != "asyncio"
+    ]
 
 
 async def _tick(hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: float = 30) -> None:
@@ -166,14 +179,109 @@ async def test_setup_auth_failed(
     assert hass.config_entries.flow.async_progress()[0]["context"]["source"] == SOURCE_REAUTH
 
 
-async def test_options_change_reloads(hass: HomeAssistant, loaded_entry: MockConfigEntry) -> None:
+async def test_options_change_applies_without_reload(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A new scan interval is used at once by the running coordinator; nothing reloads."""
+    coordinator = loaded_entry.runtime_data.coordinator
+    assert not loaded_entry.update_listeners
+    caplog.clear()
+    simulator.log.reset()
+    with patch("custom_components.smartenergy_goecharger.async_setup_entry") as setup:
+        result = await hass.config_entries.options.async_init(loaded_entry.entry_id)
+        result = await hass.config_entries.options.async_configure(
+            result["flow_id"], {CONF_SCAN_INTERVAL: 120}
+        )
+        await hass.async_block_till_done()
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert not setup.called
+    assert loaded_entry.state is ConfigEntryState.LOADED
+    assert loaded_entry.runtime_data.coordinator is coordinator
+    assert loaded_entry.options == {CONF_SCAN_INTERVAL: 120}
+    assert coordinator.update_interval == timedelta(seconds=120)
+    # the refresh the change asked for, then one request per 120 s
+    assert simulator.log.count("goecharger", STATUS) == 1
+    await _tick(hass, freezer, 60)
+    assert simulator.log.count("goecharger", STATUS) == 1
+    await _tick(hass, freezer, 61)
+    assert simulator.log.count("goecharger", STATUS) == 2
+    assert hass.states.get(CAR_STATUS).state == "charging"
+    assert _warnings(caplog) == []
+    # a reload (here: after a restart) reads the stored option
+    assert await hass.config_entries.async_reload(loaded_entry.entry_id)
+    await hass.async_block_till_done()
+    assert loaded_entry.runtime_data.coordinator.update_interval == timedelta(seconds=120)
+
+
+async def test_options_change_during_back_off(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A rate-limit back-off is honoured; the new interval follows the next good poll."""
+    coordinator = loaded_entry.runtime_data.coordinator
+    simulator.faults.inject(
+        "goecharger", "/*/api/status", status=429, headers={"Retry-After": "300"}, remaining=1
+    )
+    await _tick(hass, freezer)
+    assert coordinator.update_interval == timedelta(seconds=301)
+    simulator.log.reset()
     result = await hass.config_entries.options.async_init(loaded_entry.entry_id)
+    await hass.config_entries.options.async_configure(result["flow_id"], {CONF_SCAN_INTERVAL: 60})
+    await hass.async_block_till_done()
+    assert simulator.log.count("goecharger") == 0
+    assert coordinator.update_interval > timedelta(seconds=60)
+    await _tick(hass, freezer, 310)
+    assert simulator.log.count("goecharger") == 1
+    assert coordinator.update_interval == timedelta(seconds=60)
+
+
+async def test_options_change_while_not_loaded(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """An entry waiting for its charger stores the option; the next setup uses it."""
+    charger = vendor(simulator).chargers[SERIAL]
+    charger.offline = True
+    config_entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(config_entry.entry_id)
+    assert config_entry.state is ConfigEntryState.SETUP_RETRY
+    result = await hass.config_entries.options.async_init(config_entry.entry_id)
     result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {CONF_SCAN_INTERVAL: 120}
+        result["flow_id"], {CONF_SCAN_INTERVAL: 90}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    charger.offline = False
+    await _tick(hass, freezer, 10)
+    assert config_entry.state is ConfigEntryState.LOADED
+    assert config_entry.runtime_data.coordinator.update_interval == timedelta(seconds=90)
+
+
+async def test_reconfigure_loaded_entry_reloads_without_warning(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    simulator: Simulator,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Reauth/reconfigure reload the entry themselves (no update listener to clash with)."""
+    caplog.clear()
+    result = await loaded_entry.start_reconfigure_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {CONF_SERIAL: SERIAL, "advanced": {CONF_URL: entry_data(simulator)[CONF_URL]}},
     )
     await hass.async_block_till_done()
-    assert loaded_entry.options == {CONF_SCAN_INTERVAL: 120}
-    assert loaded_entry.runtime_data.coordinator.update_interval == timedelta(seconds=120)
+    assert result["reason"] == "reconfigure_successful"
+    assert loaded_entry.state is ConfigEntryState.LOADED
+    assert loaded_entry.data[CONF_API_TOKEN] == TOKEN
+    assert _warnings(caplog) == []
 
 
 async def test_migrate_old_cloud_entry(
@@ -256,6 +364,14 @@ async def test_migrate_from_future_version_fails(hass: HomeAssistant) -> None:
     assert entry.state is ConfigEntryState.MIGRATION_ERROR
 
 
+async def test_migrate_refuses_a_future_version(hass: HomeAssistant) -> None:
+    """HA 2026.x refuses a newer entry itself; the handler refuses it too (HA 2025.4)."""
+    entry = MockConfigEntry(domain=DOMAIN, version=3, data={})
+    entry.add_to_hass(hass)
+    assert not await async_migrate_entry(hass, entry)
+    assert entry.version == 3
+
+
 async def test_cloud_api_disabled_from_start_raises_issue(
     hass: HomeAssistant,
     config_entry: MockConfigEntry,
@@ -270,12 +386,16 @@ async def test_cloud_api_disabled_from_start_raises_issue(
     await hass.config_entries.async_setup(config_entry.entry_id)
     assert config_entry.state is ConfigEntryState.SETUP_RETRY
     issue_id = f"charger_unreachable_{config_entry.entry_id}"
-    for _ in range(40):  # setup retries back off up to 80 s; 40 x 60 s covers 30 min
+    for _ in range(40):  # 40 x 60 s covers the 30 min before the issue
         await _tick(hass, freezer, 60)
     assert config_entry.state is ConfigEntryState.SETUP_RETRY
     assert issue_registry.async_get_issue(DOMAIN, issue_id) is not None
     charger.cloud_api = True
-    await _tick(hass, freezer, 90)
+    # the next retry: HA 2025.4 backs off up to 80 s, 2026.x up to 600 s
+    for _ in range(11):
+        if config_entry.state is ConfigEntryState.LOADED:
+            break
+        await _tick(hass, freezer, 60)
     assert config_entry.state is ConfigEntryState.LOADED
     assert issue_registry.async_get_issue(DOMAIN, issue_id) is None
 

@@ -20,7 +20,7 @@ from homeassistant.components.select import (
 from homeassistant.const import ATTR_ENTITY_ID, STATE_UNAVAILABLE, STATE_UNKNOWN, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
-from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers import device_registry as dr, entity_registry as er
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 import pytest
 from pytest_homeassistant_custom_component.common import (
@@ -32,6 +32,7 @@ from syrupy.assertion import SnapshotAssertion
 
 from custom_components.smartenergy_goecharger.api import GoeStatus
 from custom_components.smartenergy_goecharger.button import control_values
+from custom_components.smartenergy_goecharger.const import DOMAIN
 from simulator import Simulator
 
 from .conftest import SERIAL, vendor
@@ -71,16 +72,37 @@ async def test_snapshots(
     await snapshot_platform(hass, entity_registry, snapshot, loaded_entry.entry_id)
 
 
-async def test_device(hass: HomeAssistant, loaded_entry: MockConfigEntry) -> None:
-    from homeassistant.helpers import device_registry as dr
-
-    device = dr.async_get(hass).async_get_device(identifiers={("smartenergy_goecharger", SERIAL)})
+async def test_device(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, device_registry: dr.DeviceRegistry
+) -> None:
+    device = device_registry.async_get_device_by_identifier((DOMAIN, SERIAL), loaded_entry.entry_id)
     assert device is not None
     assert device.name == "Garage"
     assert device.manufacturer == "go-e"
     assert device.model == "go-eCharger_V4 (22 kW)"
     assert device.sw_version == "56.11"
     assert device.serial_number == SERIAL
+
+
+@pytest.mark.parametrize(("fwv", "sw_version"), [(56.11, "56.11"), (60, "60"), (None, None)])
+async def test_device_firmware_as_number(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    simulator: Simulator,
+    device_registry: dr.DeviceRegistry,
+    *,
+    fwv: float | None,
+    sw_version: str | None,
+) -> None:
+    """DeviceInfo values are strings even when the charger sends its firmware as a number."""
+    vendor(simulator).chargers[SERIAL].extra.update({"fwv": fwv, "typ": 4})
+    config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+    device = device_registry.async_get_device_by_identifier((DOMAIN, SERIAL), config_entry.entry_id)
+    assert device is not None
+    assert device.sw_version == sw_version
+    assert device.model == "4 (22 kW)"
 
 
 async def test_rarely_used_disabled_by_default(
