@@ -264,7 +264,8 @@ class OSOEnergyVendor(Vendor):
         return [
             DevEntry(
                 domain="osoenergy",
-                steps=[{"api_key": API_KEY, "base_url": f"{base_url}/{self.name}"}],
+                # The API URL sits in the config flow's collapsed "advanced" section.
+                steps=[{"api_key": API_KEY, "advanced": {"base_url": f"{base_url}/{self.name}"}}],
             )
         ]
 

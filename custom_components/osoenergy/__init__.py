@@ -8,12 +8,10 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.device_registry import DeviceEntry
-from homeassistant.helpers.typing import ConfigType
 
 from .api import DEFAULT_BASE_URL, OSOEnergyClient
 from .const import CONF_BASE_URL, DOMAIN
 from .coordinator import OSOEnergyConfigEntry, OSOEnergyCoordinator, OSOEnergyData
-from .services import async_setup_services
 
 PLATFORMS: list[Platform] = [
     Platform.BINARY_SENSOR,
@@ -22,13 +20,8 @@ PLATFORMS: list[Platform] = [
     Platform.WATER_HEATER,
 ]
 
+# The actions are entity actions of the water heaters, registered by that platform.
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
-
-
-async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
-    """Register the OSO Energy actions."""
-    async_setup_services(hass)
-    return True
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: OSOEnergyConfigEntry) -> bool:

@@ -7,6 +7,7 @@ from typing import Any
 
 from homeassistant.config_entries import ConfigFlow, ConfigFlowResult
 from homeassistant.const import CONF_API_KEY
+from homeassistant.data_entry_flow import section
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.selector import (
     TextSelector,
@@ -26,6 +27,8 @@ from .const import CONF_BASE_URL, DOMAIN, LOGGER, PORTAL_URL
 
 KEY_SELECTOR = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
 URL_SELECTOR = TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
+# The collapsed form section of the expert fields (here the API URL).
+SECTION_ADVANCED = "advanced"
 
 
 class OSOEnergyConfigFlow(ConfigFlow, domain=DOMAIN):
@@ -52,26 +55,28 @@ class OSOEnergyConfigFlow(ConfigFlow, domain=DOMAIN):
             errors["base"] = "unknown"
         return None, errors
 
-    def _schema(self, defaults: Mapping[str, Any], *, with_url: bool) -> vol.Schema:
-        """Build the key (and, in advanced mode, API URL) form."""
+    @staticmethod
+    def _schema(base_url: str | None) -> vol.Schema:
+        """Build the key form; with a URL, also the collapsed section holding the API URL."""
         fields: dict[vol.Marker, Any] = {vol.Required(CONF_API_KEY): KEY_SELECTOR}
-        if with_url:
-            fields[
-                vol.Required(CONF_BASE_URL, default=defaults.get(CONF_BASE_URL, DEFAULT_BASE_URL))
-            ] = URL_SELECTOR
+        if base_url is not None:
+            fields[vol.Required(SECTION_ADVANCED)] = section(
+                vol.Schema({vol.Required(CONF_BASE_URL, default=base_url): URL_SELECTOR}),
+                {"collapsed": True},
+            )
         return vol.Schema(fields)
 
     @staticmethod
-    def _data(user_input: dict[str, Any]) -> dict[str, Any]:
-        """Entry data: the key, and the API URL only when it is not the default."""
+    def _data(user_input: Mapping[str, Any]) -> dict[str, Any]:
+        """Entry data, flat: the key, and the API URL only when it is not the default."""
         data: dict[str, Any] = {CONF_API_KEY: user_input[CONF_API_KEY]}
-        base_url = str(user_input.get(CONF_BASE_URL, DEFAULT_BASE_URL)).rstrip("/")
-        if base_url != DEFAULT_BASE_URL:
-            data[CONF_BASE_URL] = base_url
+        url = str(user_input[SECTION_ADVANCED][CONF_BASE_URL]).rstrip("/")
+        if url != DEFAULT_BASE_URL:
+            data[CONF_BASE_URL] = url
         return data
 
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        """Ask for the subscription key (and the API URL in advanced mode)."""
+        """Ask for the subscription key (and, in the advanced section, the API URL)."""
         errors: dict[str, str] = {}
         if user_input is not None:
             data = self._data(user_input)
@@ -84,7 +89,10 @@ class OSOEnergyConfigFlow(ConfigFlow, domain=DOMAIN):
                 return self.async_create_entry(title=email, data=data)
         return self.async_show_form(
             step_id="user",
-            data_schema=self._schema({}, with_url=self.show_advanced_options),
+            # After an error the form keeps what the user typed.
+            data_schema=self.add_suggested_values_to_schema(
+                self._schema(DEFAULT_BASE_URL), user_input
+            ),
             errors=errors,
             description_placeholders={"portal_url": PORTAL_URL},
         )
@@ -111,7 +119,7 @@ class OSOEnergyConfigFlow(ConfigFlow, domain=DOMAIN):
                 )
         return self.async_show_form(
             step_id="reauth_confirm",
-            data_schema=self._schema({}, with_url=False),
+            data_schema=self._schema(None),
             errors=errors,
             description_placeholders={"portal_url": PORTAL_URL, "account": entry.title},
         )
@@ -119,14 +127,12 @@ class OSOEnergyConfigFlow(ConfigFlow, domain=DOMAIN):
     async def async_step_reconfigure(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Change the key (and, in advanced mode, the API URL) of the same account."""
+        """Change the key (and, in the advanced section, the API URL) of the same account."""
         entry = self._get_reconfigure_entry()
         errors: dict[str, str] = {}
-        with_url = self.show_advanced_options or CONF_BASE_URL in entry.data
+        suggested: dict[str, Any] | None = None
         if user_input is not None:
-            data = self._data(
-                {CONF_BASE_URL: entry.data.get(CONF_BASE_URL, DEFAULT_BASE_URL), **user_input}
-            )
+            data = self._data(user_input)
             email, errors = await self._validate(
                 user_input, data.get(CONF_BASE_URL, DEFAULT_BASE_URL)
             )
@@ -134,9 +140,13 @@ class OSOEnergyConfigFlow(ConfigFlow, domain=DOMAIN):
                 await self.async_set_unique_id(email)
                 self._abort_if_unique_id_mismatch(reason="wrong_account")
                 return self.async_update_reload_and_abort(entry, data=data)
+            # After an error the form keeps the typed URL (never the key).
+            suggested = {SECTION_ADVANCED: user_input[SECTION_ADVANCED]}
         return self.async_show_form(
             step_id="reconfigure",
-            data_schema=self._schema(entry.data, with_url=with_url),
+            data_schema=self.add_suggested_values_to_schema(
+                self._schema(entry.data.get(CONF_BASE_URL, DEFAULT_BASE_URL)), suggested
+            ),
             errors=errors,
             description_placeholders={"portal_url": PORTAL_URL},
         )

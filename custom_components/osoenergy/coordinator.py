@@ -116,34 +116,38 @@ class OSOEnergyCoordinator(DataUpdateCoordinator[dict[str, OSOEnergyDevice]]):
         """Return the heaters whose devices are kept: in the last answer, or missing once."""
         return set(self.data or {}) | self._missing
 
-    def _registered_ids(self) -> set[str]:
-        """Return the heater ids of the devices of this entry in the device registry."""
+    def _registered_devices(self) -> dict[str, dr.DeviceEntry]:
+        """Return the devices of this entry in the device registry, by heater id."""
         registry = dr.async_get(self.hass)
         return {
-            identifier[1]
+            identifier[1]: device
             for device in dr.async_entries_for_config_entry(registry, self.config_entry.entry_id)
             for identifier in device.identifiers
             if identifier[0] == DOMAIN
         }
 
+    def _registered_ids(self) -> set[str]:
+        """Return the heater ids of the devices of this entry in the device registry."""
+        return set(self._registered_devices())
+
     def _update_device_names(self, devices: dict[str, OSOEnergyDevice]) -> None:
         """Follow a heater renamed (or re-typed) in the OSO app in the device registry."""
         registry = dr.async_get(self.hass)
+        registered = self._registered_devices()
         for device_id, device in devices.items():
-            entry = registry.async_get_device(identifiers={(DOMAIN, device_id)})
+            entry = registered.get(device_id)
             if entry is not None and (entry.name, entry.model) != (device.name, device.device_type):
                 registry.async_update_device(entry.id, name=device.name, model=device.device_type)
 
     def _remove_stale_devices(self, removed: set[str]) -> None:
-        """Detach the devices of heaters that left the account from this entry."""
+        """Remove the devices (and so the entities) of heaters that left the account."""
         registry = dr.async_get(self.hass)
+        registered = self._registered_devices()
         for device_id in removed:
-            device = registry.async_get_device(identifiers={(DOMAIN, device_id)})
+            device = registered.get(device_id)
             if device is not None:
                 LOGGER.debug("Heater %s left the account, removing it", device_id)
-                registry.async_update_device(
-                    device.id, remove_config_entry_id=self.config_entry.entry_id
-                )
+                registry.async_remove_device(device.id)
 
     async def async_write(self, write: Callable[[], Awaitable[None]]) -> None:
         """Run one write command, translate its errors, then refresh the state."""

@@ -1,30 +1,25 @@
-"""Actions of the OSO Energy integration (they target OSO water heater entities)."""
+"""Actions of the OSO Energy integration: entity actions of the OSO water heaters.
+
+They are registered by the water heater platform as entity services, so Home Assistant
+resolves the targets (entities, devices, areas, labels) and calls the handlers below once
+per targeted, available OSO water heater, answering get_profile with
+``{entity_id: {"profile": [...]}}``.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
-from typing import Any
 
-from homeassistant.config_entries import ConfigEntryState
-from homeassistant.const import Platform
-from homeassistant.core import (
-    HomeAssistant,
-    ServiceCall,
-    ServiceResponse,
-    SupportsResponse,
-    callback,
-)
+from homeassistant.core import ServiceCall, ServiceResponse, SupportsResponse, callback
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
-from homeassistant.helpers import config_validation as cv, entity_registry as er
-from homeassistant.helpers.service import async_extract_referenced_entity_ids
+from homeassistant.helpers import config_validation as cv, entity_platform
 from homeassistant.util import dt as dt_util
+from homeassistant.util.json import JsonValueType
 import voluptuous as vol
 
-from .api import OSOEnergyDevice
 from .const import DOMAIN
-from .coordinator import OSOEnergyConfigEntry, OSOEnergyCoordinator
+from .entity import OSOEnergyEntity
 from .profile import HourConflictError, merge_utc, to_local, to_utc
 
 SERVICE_GET_PROFILE = "get_profile"
@@ -39,7 +34,6 @@ ATTR_V40_MIN = "v40_min"
 ATTR_DURATION_DAYS = "duration_days"
 HOURS = [f"hour_{hour:02d}" for hour in range(24)]
 
-GET_PROFILE_SCHEMA = cv.make_entity_service_schema({})
 SET_PROFILE_SCHEMA = cv.make_entity_service_schema(
     {vol.Optional(key): vol.All(vol.Coerce(int), vol.Range(min=10, max=75)) for key in HOURS}
 )
@@ -52,164 +46,102 @@ AWAY_SCHEMA = cv.make_entity_service_schema(
 )
 
 
-@dataclass(frozen=True)
-class Target:
-    """One OSO water heater targeted by an action."""
-
-    entity_id: str
-    coordinator: OSOEnergyCoordinator
-    device_id: str
-
-    @property
-    def device(self) -> OSOEnergyDevice:
-        """Return the latest state of the heater."""
-        return self.coordinator.data[self.device_id]
-
-
-def _targets(hass: HomeAssistant, call: ServiceCall) -> list[Target]:
-    """Resolve the targeted OSO water heaters; refuse other explicitly named entities."""
-    selected = async_extract_referenced_entity_ids(hass, call)
-    registry = er.async_get(hass)
-    targets: list[Target] = []
-    for entity_id in sorted(selected.referenced | selected.indirectly_referenced):
-        entry = registry.async_get(entity_id)
-        if entry is None or entry.platform != DOMAIN or entry.domain != Platform.WATER_HEATER:
-            if entity_id in selected.referenced:
-                raise ServiceValidationError(
-                    translation_domain=DOMAIN,
-                    translation_key="not_oso_water_heater",
-                    translation_placeholders={"entity_id": entity_id},
-                )
-            continue
-        config_entry: OSOEnergyConfigEntry | None = hass.config_entries.async_get_entry(
-            entry.config_entry_id or ""
-        )
-        if config_entry is None or config_entry.state is not ConfigEntryState.LOADED:
-            raise ServiceValidationError(
-                translation_domain=DOMAIN,
-                translation_key="entry_not_loaded",
-                translation_placeholders={"entity_id": entity_id},
-            )
-        coordinator = config_entry.runtime_data.coordinator
-        if entry.unique_id not in coordinator.data:
-            raise ServiceValidationError(
-                translation_domain=DOMAIN,
-                translation_key="device_not_found",
-                translation_placeholders={"entity_id": entity_id},
-            )
-        targets.append(Target(entity_id, coordinator, entry.unique_id))
-    if not targets:
-        raise ServiceValidationError(translation_domain=DOMAIN, translation_key="no_target")
-    return targets
-
-
-def _profile(target: Target) -> tuple[float, ...]:
+def _profile(entity: OSOEnergyEntity) -> tuple[float, ...]:
     """Return the current profile of a heater, or fail when the cloud sent none."""
-    profile = target.device.profile
+    profile = entity.device.profile
     if profile is None:
         raise HomeAssistantError(
             translation_domain=DOMAIN,
             translation_key="profile_unavailable",
-            translation_placeholders={"entity_id": target.entity_id},
+            translation_placeholders={"entity_id": entity.entity_id},
         )
     return profile
 
 
+async def _get_profile(entity: OSOEnergyEntity, call: ServiceCall) -> ServiceResponse:
+    """Return the profile of the heater indexed by local hour of today."""
+    today = dt_util.now().date()
+    local: list[JsonValueType] = list(
+        to_local(_profile(entity), today, dt_util.get_default_time_zone())
+    )
+    return {"profile": local}
+
+
+async def _set_profile(entity: OSOEnergyEntity, call: ServiceCall) -> None:
+    """Merge the given local hours of today into the heater's profile."""
+    changes = {int(key[5:]): call.data[key] for key in HOURS if key in call.data}
+    if not changes:
+        raise ServiceValidationError(translation_domain=DOMAIN, translation_key="no_hours")
+    try:
+        utc_changes = to_utc(changes, dt_util.now().date(), dt_util.get_default_time_zone())
+    except HourConflictError as err:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="profile_hours_conflict",
+            translation_placeholders={
+                "first": f"{err.first:02d}:00",
+                "second": f"{err.second:02d}:00",
+            },
+        ) from err
+    hours = merge_utc(_profile(entity), utc_changes)
+    client = entity.coordinator.client
+    await entity.coordinator.async_write(partial(client.set_profile, entity.device_id, hours))
+
+
+async def _set_v40_min(entity: OSOEnergyEntity, call: ServiceCall) -> None:
+    """Set V40 min within the range of the heater model."""
+    value: float = call.data[ATTR_V40_MIN]
+    low, high = entity.device.v40_level_min, entity.device.v40_level_max
+    if (low is not None and value < low) or (high is not None and value > high):
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="v40_min_out_of_range",
+            translation_placeholders={
+                "entity_id": entity.entity_id,
+                "value": f"{value:g}",
+                "min": f"{low:g}" if low is not None else "-",
+                "max": f"{high:g}" if high is not None else "-",
+            },
+        )
+    client = entity.coordinator.client
+    await entity.coordinator.async_write(partial(client.set_v40_min, entity.device_id, value))
+
+
+async def _turn(entity: OSOEnergyEntity, call: ServiceCall) -> None:
+    """Force heating on or off for one hour or until the temperature limit."""
+    until: bool = call.data[ATTR_UNTIL_TEMP_LIMIT]
+    client = entity.coordinator.client
+    method = client.turn_on if call.service == SERVICE_TURN_ON else client.turn_off
+    await entity.coordinator.async_write(partial(method, entity.device_id, until))
+
+
+async def _turn_away_mode_on(entity: OSOEnergyEntity, call: ServiceCall) -> None:
+    """Turn holiday mode on for the given number of days, starting now."""
+    days: int = call.data[ATTR_DURATION_DAYS]
+    client = entity.coordinator.client
+    start = dt_util.utcnow()
+    end = start + timedelta(days=days)
+    await entity.coordinator.async_write(
+        partial(client.enable_holiday_mode, entity.device_id, start, end)
+    )
+
+
 @callback
-def async_setup_services(hass: HomeAssistant) -> None:
-    """Register the actions."""
+def async_setup_services() -> None:
+    """Register the actions; called while the water heater platform is set up.
 
-    async def get_profile(call: ServiceCall) -> ServiceResponse:
-        today = dt_util.now().date()
-        response: dict[str, Any] = {}
-        for target in _targets(hass, call):
-            profile = _profile(target)
-            response[target.entity_id] = {
-                "profile": to_local(profile, today, dt_util.get_default_time_zone())
-            }
-        return response
-
-    async def set_profile(call: ServiceCall) -> None:
-        changes = {int(key[5:]): call.data[key] for key in HOURS if key in call.data}
-        if not changes:
-            raise ServiceValidationError(translation_domain=DOMAIN, translation_key="no_hours")
-        targets = _targets(hass, call)
-        try:
-            utc_changes = to_utc(changes, dt_util.now().date(), dt_util.get_default_time_zone())
-        except HourConflictError as err:
-            raise ServiceValidationError(
-                translation_domain=DOMAIN,
-                translation_key="profile_hours_conflict",
-                translation_placeholders={
-                    "first": f"{err.first:02d}:00",
-                    "second": f"{err.second:02d}:00",
-                },
-            ) from err
-        for target in targets:
-            hours = merge_utc(_profile(target), utc_changes)
-            client = target.coordinator.client
-            await target.coordinator.async_write(
-                partial(client.set_profile, target.device_id, hours)
-            )
-
-    async def set_v40_min(call: ServiceCall) -> None:
-        value: float = call.data[ATTR_V40_MIN]
-        targets = _targets(hass, call)
-        for target in targets:
-            low, high = target.device.v40_level_min, target.device.v40_level_max
-            if (low is not None and value < low) or (high is not None and value > high):
-                raise ServiceValidationError(
-                    translation_domain=DOMAIN,
-                    translation_key="v40_min_out_of_range",
-                    translation_placeholders={
-                        "entity_id": target.entity_id,
-                        "value": f"{value:g}",
-                        "min": f"{low:g}" if low is not None else "-",
-                        "max": f"{high:g}" if high is not None else "-",
-                    },
-                )
-        for target in targets:
-            client = target.coordinator.client
-            await target.coordinator.async_write(
-                partial(client.set_v40_min, target.device_id, value)
-            )
-
-    async def turn(call: ServiceCall) -> None:
-        until: bool = call.data[ATTR_UNTIL_TEMP_LIMIT]
-        for target in _targets(hass, call):
-            client = target.coordinator.client
-            method = client.turn_on if call.service == SERVICE_TURN_ON else client.turn_off
-            await target.coordinator.async_write(partial(method, target.device_id, until))
-
-    async def turn_away_mode_on(call: ServiceCall) -> None:
-        days: int = call.data[ATTR_DURATION_DAYS]
-        for target in _targets(hass, call):
-            client = target.coordinator.client
-            start = dt_util.utcnow()
-            await target.coordinator.async_write(
-                partial(
-                    client.enable_holiday_mode,
-                    target.device_id,
-                    start,
-                    start + timedelta(days=days),
-                )
-            )
-
-    hass.services.async_register(
-        DOMAIN,
-        SERVICE_GET_PROFILE,
-        get_profile,
-        schema=GET_PROFILE_SCHEMA,
-        supports_response=SupportsResponse.ONLY,
+    ``service.async_register_platform_entity_service`` (from ``async_setup``) needs Home
+    Assistant 2025.9 or newer; the platform's registration works on every supported version
+    and registers each action once, for the OSO water heaters of every entry.
+    """
+    platform = entity_platform.async_get_current_platform()
+    platform.async_register_entity_service(
+        SERVICE_GET_PROFILE, None, _get_profile, supports_response=SupportsResponse.ONLY
     )
-    hass.services.async_register(
-        DOMAIN, SERVICE_SET_PROFILE, set_profile, schema=SET_PROFILE_SCHEMA
-    )
-    hass.services.async_register(
-        DOMAIN, SERVICE_SET_V40_MIN, set_v40_min, schema=SET_V40_MIN_SCHEMA
-    )
-    hass.services.async_register(DOMAIN, SERVICE_TURN_ON, turn, schema=TURN_SCHEMA)
-    hass.services.async_register(DOMAIN, SERVICE_TURN_OFF, turn, schema=TURN_SCHEMA)
-    hass.services.async_register(
-        DOMAIN, SERVICE_TURN_AWAY_MODE_ON, turn_away_mode_on, schema=AWAY_SCHEMA
+    platform.async_register_entity_service(SERVICE_SET_PROFILE, SET_PROFILE_SCHEMA, _set_profile)
+    platform.async_register_entity_service(SERVICE_SET_V40_MIN, SET_V40_MIN_SCHEMA, _set_v40_min)
+    platform.async_register_entity_service(SERVICE_TURN_ON, TURN_SCHEMA, _turn)
+    platform.async_register_entity_service(SERVICE_TURN_OFF, TURN_SCHEMA, _turn)
+    platform.async_register_entity_service(
+        SERVICE_TURN_AWAY_MODE_ON, AWAY_SCHEMA, _turn_away_mode_on
     )

@@ -23,6 +23,7 @@ from .api import OSOEnergyDevice
 from .const import AWAY_MODE_DEFAULT_DAYS, DOMAIN
 from .coordinator import OSOEnergyConfigEntry, OSOEnergyCoordinator
 from .entity import OSOEnergyEntity, async_setup_device_entities
+from .services import async_setup_services
 
 PARALLEL_UPDATES = 1
 
@@ -53,7 +54,8 @@ async def async_setup_entry(
     entry: OSOEnergyConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add one water heater per heater of the account."""
+    """Add one water heater per heater of the account, and register the actions."""
+    async_setup_services()
     async_setup_device_entities(
         entry,
         async_add_entities,
@@ -65,7 +67,6 @@ class OSOEnergyWaterHeater(OSOEnergyEntity, WaterHeaterEntity):
     """An OSO water heater (the main entity, named after the device)."""
 
     _attr_name = None
-    _attr_temperature_unit = UnitOfTemperature.CELSIUS
     # The profile holds whole degrees.
     _attr_target_temperature_step = 1
     _attr_supported_features = (
@@ -83,25 +84,38 @@ class OSOEnergyWaterHeater(OSOEnergyEntity, WaterHeaterEntity):
         """Return the state of the heater."""
         return current_operation(self.device)
 
+    # Home Assistant 2026.11 reads the native_* members; older versions read the plain names,
+    # which are aliases here (a class providing both gets no deprecation warning).
     @property
-    def current_temperature(self) -> float | None:
+    def native_temperature_unit(self) -> str:
+        """Return the unit of the heater's temperatures."""
+        return UnitOfTemperature.CELSIUS
+
+    @property
+    def native_current_temperature(self) -> float | None:
         """Return the water temperature."""
         return self.device.current_temperature
 
     @property
-    def target_temperature(self) -> float | None:
+    def native_target_temperature(self) -> float | None:
         """Return the target temperature."""
         return self.device.target_temperature
 
     @property
-    def target_temperature_low(self) -> float | None:
+    def native_target_temperature_low(self) -> float | None:
         """Return the lower bound of the hysteresis band."""
         return self.device.target_temperature_low
 
     @property
-    def target_temperature_high(self) -> float | None:
+    def native_target_temperature_high(self) -> float | None:
         """Return the upper bound of the hysteresis band."""
         return self.device.target_temperature_high
+
+    temperature_unit = native_temperature_unit
+    current_temperature = native_current_temperature
+    target_temperature = native_target_temperature
+    target_temperature_low = native_target_temperature_low
+    target_temperature_high = native_target_temperature_high
 
     @property
     def min_temp(self) -> float:

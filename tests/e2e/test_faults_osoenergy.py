@@ -185,13 +185,6 @@ INVALID_ACTIONS: list[tuple[str, str, dict[str, Any], str, str | None]] = [
         "500 L is outside the range 200-350 L that water_heater.bathroom_heater allows.",
     ),
     (DOMAIN, "set_v40_min", {"entity_id": ANCHOR, "v40_min": 100}, "invalid_format", None),
-    (
-        DOMAIN,
-        "turn_on",
-        {"entity_id": "sensor.bathroom_heater_heater_mode", "until_temp_limit": False},
-        "service_validation_error",
-        "sensor.bathroom_heater_heater_mode is not an OSO Energy water heater.",
-    ),
     (DOMAIN, "turn_off", {"entity_id": ANCHOR}, "invalid_format", None),
     (
         DOMAIN,
@@ -199,13 +192,6 @@ INVALID_ACTIONS: list[tuple[str, str, dict[str, Any], str, str | None]] = [
         {"entity_id": ANCHOR, "duration_days": 0},
         "invalid_format",
         None,
-    ),
-    (
-        DOMAIN,
-        "turn_away_mode_on",
-        {"entity_id": "water_heater.no_such_heater", "duration_days": 3},
-        "service_validation_error",
-        "water_heater.no_such_heater is not an OSO Energy water heater.",
     ),
     (
         "water_heater",
@@ -235,17 +221,16 @@ def test_actions_with_invalid_input(oso: Oso, hass_env: HassEnv) -> None:
         else:
             assert error["message"], (action, data, error)
         assert "Traceback" not in error["message"]
-    # get_profile only answers with a response; a non-OSO target is refused the same way.
-    reply = hass_env.ws_call_service(
-        DOMAIN,
-        "get_profile",
-        {"entity_id": "sensor.bathroom_heater_heater_mode"},
-        return_response=True,
-    )
-    assert reply["success"] is False
-    assert reply["error"]["message"] == (
-        "Validation error: sensor.bathroom_heater_heater_mode is not an OSO Energy water heater"
-    )
+    # Entity actions act on OSO water heaters only: another entity is not targeted (HA logs
+    # it as missing) and nothing is sent. (get_profile, which must answer, then fails with
+    # HA's own "did not match any entities"; HA 2025.4.4 logs that one with a traceback, so it
+    # is covered by the unit tests only.)
+    for action, data in (
+        ("turn_on", {"entity_id": "sensor.bathroom_heater_heater_mode", "until_temp_limit": False}),
+        ("turn_away_mode_on", {"entity_id": "water_heater.no_such_heater", "duration_days": 3}),
+    ):
+        reply = hass_env.ws_call_service(DOMAIN, action, data)
+        assert reply["success"] is True, (action, data, reply)
     assert {device_id: _settings(h) for device_id, h in oso.heaters().items()} == before
     assert _writes(hass_env) == writes
     assert hass_env.log_problems() == []

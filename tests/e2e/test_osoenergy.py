@@ -33,7 +33,7 @@ def _attributes(hass_env: HassEnv, entity_id: str) -> dict[str, Any]:
 
 def test_osoenergy_end_to_end(hass_env: HassEnv) -> None:
     steps = hass_env.dev_steps(DOMAIN)
-    result = hass_env.add_entry(DOMAIN, steps, advanced=True)
+    result = hass_env.add_entry(DOMAIN, steps)
     assert result["type"] in ("create_entry", "abort"), result
     entry = hass_env.wait_for(
         lambda: next((e for e in hass_env.entries(DOMAIN) if e["state"] == "loaded"), None),
@@ -58,11 +58,17 @@ def test_osoenergy_end_to_end(hass_env: HassEnv) -> None:
         hass_env.call_service(DOMAIN, "set_profile", {"entity_id": heater, "hour_01": 90})
     assert _heater(hass_env)["profile"] == [55] * 24
 
-    # The profile comes back indexed by local hour.
+    # The profile comes back indexed by local hour, keyed by the targeted water heater.
     response = hass_env.call_service(
         DOMAIN, "get_profile", {"entity_id": heater}, return_response=True
     )
-    assert response["service_response"][heater]["profile"] == [55.0] * 24
+    assert response["service_response"] == {heater: {"profile": [55.0] * 24}}
+
+    # The entity actions reach the heater: one hour of the profile, then V40 min.
+    hass_env.call_service(DOMAIN, "set_profile", {"entity_id": heater, "hour_12": 60})
+    assert _heater(hass_env)["profile"].count(60) == 1
+    hass_env.call_service(DOMAIN, "set_v40_min", {"entity_id": heater, "v40_min": 250})
+    assert _heater(hass_env)["v40Min"] == 250
 
     # A heater added to the account appears without a reload; removed, it goes away.
     hass_env.sim(

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from aioresponses import aioresponses
 from homeassistant.config_entries import SOURCE_USER
 from homeassistant.core import HomeAssistant
-from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.data_entry_flow import FlowResultType, InvalidData, section
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
+import voluptuous as vol
 
 from custom_components.osoenergy.api import DEFAULT_BASE_URL
 from custom_components.osoenergy.const import DOMAIN
@@ -15,60 +18,103 @@ from simulator import Simulator
 from simulator.osoenergy import API_KEY, EMAIL, OTHER_API_KEY, OSOEnergyVendor
 
 
+def _suggested(schema: vol.Schema) -> dict[str, Any]:
+    """Return the suggested values of a form, the advanced section's nested."""
+    values: dict[str, Any] = {}
+    for marker, value in schema.schema.items():
+        if isinstance(value, section):
+            values[str(marker)] = _suggested(value.schema)
+        elif marker.description and "suggested_value" in marker.description:
+            values[str(marker)] = marker.description["suggested_value"]
+    return values
+
+
+def _advanced(schema: vol.Schema) -> section:
+    """Return the advanced section of a form and check it is collapsed."""
+    assert list(schema.schema) == ["api_key", "advanced"]
+    advanced = schema.schema["advanced"]
+    assert isinstance(advanced, section)
+    assert advanced.options == {"collapsed": True}
+    return advanced
+
+
+def _default_url(schema: vol.Schema) -> str:
+    """Return the default of the API URL field in the advanced section."""
+    (marker,) = _advanced(schema).schema.schema
+    assert str(marker) == "base_url"
+    return str(marker.default())
+
+
 async def test_user_flow_default_url(hass: HomeAssistant) -> None:
-    """Without advanced mode only the key is asked; data is exactly what core stores."""
+    """The API URL waits in a collapsed section with the real URL; submitted untouched (or
+    without a value in the section at all), data is exactly what core stores."""
+    for section_input in ({"base_url": DEFAULT_BASE_URL}, {}):
+        result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+        assert result["type"] is FlowResultType.FORM
+        assert result["errors"] == {}
+        assert _default_url(result["data_schema"]) == DEFAULT_BASE_URL
+        assert _suggested(result["data_schema"]) == {"advanced": {}}
+        with aioresponses() as mock:
+            mock.get(f"{DEFAULT_BASE_URL}/1/User/Details", payload={"email": "a@b.c"})
+            mock.get(f"{DEFAULT_BASE_URL}/1/Device/All", payload=[])
+            result = await hass.config_entries.flow.async_configure(
+                result["flow_id"],
+                {"api_key": "valid subscription key", "advanced": section_input},
+            )
+            await hass.async_block_till_done()
+            request = next(iter(mock.requests.values()))[0]
+            headers = request.kwargs["headers"]
+            assert headers["Ocp-Apim-Subscription-Key"] == "valid subscription key"
+        assert result["type"] is FlowResultType.CREATE_ENTRY
+        assert result["title"] == "a@b.c"
+        assert result["data"] == {"api_key": "valid subscription key"}
+        assert result["result"].unique_id == "a@b.c"
+        await hass.config_entries.async_remove(result["result"].entry_id)
+
+
+async def test_user_flow_custom_url(hass: HomeAssistant, simulator: Simulator) -> None:
+    """A custom API URL is stored; errors are shown, keep what was typed, and the user can
+    recover."""
     result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
-    assert result["type"] is FlowResultType.FORM
-    assert result["errors"] == {}
-    assert list(result["data_schema"].schema) == ["api_key"]
-    with aioresponses() as mock:
-        mock.get(f"{DEFAULT_BASE_URL}/1/User/Details", payload={"email": "a@b.c"})
-        mock.get(f"{DEFAULT_BASE_URL}/1/Device/All", payload=[])
-        result = await hass.config_entries.flow.async_configure(
-            result["flow_id"], {"api_key": "valid subscription key"}
-        )
-        await hass.async_block_till_done()
-        request = next(iter(mock.requests.values()))[0]
-        assert request.kwargs["headers"]["Ocp-Apim-Subscription-Key"] == "valid subscription key"
-    assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["title"] == "a@b.c"
-    assert result["data"] == {"api_key": "valid subscription key"}
-    assert result["result"].unique_id == "a@b.c"
-
-
-async def test_user_flow_advanced(hass: HomeAssistant, simulator: Simulator) -> None:
-    """Advanced mode offers the API URL; errors are shown and the user can recover."""
-    result = await hass.config_entries.flow.async_init(
-        DOMAIN, context={"source": SOURCE_USER, "show_advanced_options": True}
-    )
-    assert list(result["data_schema"].schema) == ["api_key", "base_url"]
+    _advanced(result["data_schema"])
     url = simulator.url("osoenergy")
 
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {"api_key": "wrong", "base_url": url}
+        result["flow_id"], {"api_key": "wrong", "advanced": {"base_url": url}}
     )
     assert result["type"] is FlowResultType.FORM
     assert result["errors"] == {"base": "invalid_auth"}
+    assert _suggested(result["data_schema"]) == {"api_key": "wrong", "advanced": {"base_url": url}}
+    # The section keeps its real default underneath what the user typed.
+    assert _default_url(result["data_schema"]) == DEFAULT_BASE_URL
 
     simulator.faults.inject("osoenergy", "/1/User/Details", status=503, remaining=1)
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {"api_key": API_KEY, "base_url": url}
+        result["flow_id"], {"api_key": API_KEY, "advanced": {"base_url": url}}
     )
     assert result["errors"] == {"base": "cannot_connect"}
+    assert _suggested(result["data_schema"]) == {"api_key": API_KEY, "advanced": {"base_url": url}}
 
     simulator.faults.inject("osoenergy", "/1/User/Details", malformed=True, remaining=1)
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {"api_key": API_KEY, "base_url": url}
+        result["flow_id"], {"api_key": API_KEY, "advanced": {"base_url": url}}
     )
     assert result["errors"] == {"base": "unknown"}
 
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {"api_key": API_KEY, "base_url": url + "/"}
+        result["flow_id"], {"api_key": API_KEY, "advanced": {"base_url": url + "/"}}
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["title"] == EMAIL
     assert result["data"] == {"api_key": API_KEY, "base_url": url}
     await hass.async_block_till_done()
+
+
+async def test_user_flow_needs_the_section(hass: HomeAssistant) -> None:
+    """The section is part of the form (HA's frontend always sends it with its defaults)."""
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    with pytest.raises(InvalidData):
+        await hass.config_entries.flow.async_configure(result["flow_id"], {"api_key": "k"})
 
 
 @pytest.mark.parametrize("status", [401, 403])
@@ -78,7 +124,7 @@ async def test_user_flow_key_refused(hass: HomeAssistant, status: int) -> None:
     with aioresponses() as mock:
         mock.get(f"{DEFAULT_BASE_URL}/1/User/Details", status=status)
         result = await hass.config_entries.flow.async_configure(
-            result["flow_id"], {"api_key": "expired"}
+            result["flow_id"], {"api_key": "expired", "advanced": {"base_url": DEFAULT_BASE_URL}}
         )
     assert result["errors"] == {"base": "invalid_auth"}
 
@@ -88,11 +134,10 @@ async def test_user_flow_already_configured(
 ) -> None:
     """The same account cannot be added twice."""
     config_entry.add_to_hass(hass)
-    result = await hass.config_entries.flow.async_init(
-        DOMAIN, context={"source": SOURCE_USER, "show_advanced_options": True}
-    )
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {"api_key": API_KEY, "base_url": simulator.url("osoenergy")}
+        result["flow_id"],
+        {"api_key": API_KEY, "advanced": {"base_url": simulator.url("osoenergy")}},
     )
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "already_configured"
@@ -141,23 +186,27 @@ async def test_reconfigure(
     oso.keys["second-key"] = EMAIL
     result = await entry.start_reconfigure_flow(hass)
     assert result["step_id"] == "reconfigure"
-    # The entry uses a custom URL, so the field is shown even without advanced mode.
-    assert list(result["data_schema"].schema) == ["api_key", "base_url"]
+    # The section holds the entry's URL; the key is never pre-filled.
+    assert _default_url(result["data_schema"]) == url
+    assert _suggested(result["data_schema"]) == {"advanced": {}}
 
+    typed = url + "/"
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {"api_key": "nonsense", "base_url": url}
+        result["flow_id"], {"api_key": "nonsense", "advanced": {"base_url": typed}}
     )
     assert result["errors"] == {"base": "invalid_auth"}
+    # The typed URL is kept, the typed key is not.
+    assert _suggested(result["data_schema"]) == {"advanced": {"base_url": typed}}
 
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {"api_key": OTHER_API_KEY, "base_url": url}
+        result["flow_id"], {"api_key": OTHER_API_KEY, "advanced": {"base_url": url}}
     )
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "wrong_account"
 
     result = await entry.start_reconfigure_flow(hass)
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {"api_key": "second-key", "base_url": url}
+        result["flow_id"], {"api_key": "second-key", "advanced": {"base_url": typed}}
     )
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "reconfigure_successful"
@@ -165,18 +214,40 @@ async def test_reconfigure(
     await hass.async_block_till_done()
 
 
-async def test_reconfigure_core_entry(hass: HomeAssistant) -> None:
-    """A core-style entry (default URL) is reconfigured with the key only."""
-    entry = MockConfigEntry(domain=DOMAIN, title="a@b.c", unique_id="a@b.c", data={"api_key": "k"})
+async def test_reconfigure_core_entry(hass: HomeAssistant, simulator: Simulator) -> None:
+    """A core-style entry (default URL) keeps core's data when the section is left alone,
+    and can be pointed at another URL and back."""
+    entry = MockConfigEntry(domain=DOMAIN, title=EMAIL, unique_id=EMAIL, data={"api_key": "k"})
     entry.add_to_hass(hass)
     result = await entry.start_reconfigure_flow(hass)
-    assert list(result["data_schema"].schema) == ["api_key"]
+    assert _default_url(result["data_schema"]) == DEFAULT_BASE_URL
     with aioresponses() as mock:
-        mock.get(f"{DEFAULT_BASE_URL}/1/User/Details", payload={"email": "a@b.c"})
+        mock.get(f"{DEFAULT_BASE_URL}/1/User/Details", payload={"email": EMAIL})
         mock.get(f"{DEFAULT_BASE_URL}/1/Device/All", payload=[])
         result = await hass.config_entries.flow.async_configure(
-            result["flow_id"], {"api_key": "new"}
+            result["flow_id"], {"api_key": "new", "advanced": {"base_url": DEFAULT_BASE_URL}}
         )
         await hass.async_block_till_done()
     assert result["reason"] == "reconfigure_successful"
     assert entry.data == {"api_key": "new"}
+
+    url = simulator.url("osoenergy")
+    result = await entry.start_reconfigure_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"api_key": API_KEY, "advanced": {"base_url": url}}
+    )
+    await hass.async_block_till_done()
+    assert result["reason"] == "reconfigure_successful"
+    assert entry.data == {"api_key": API_KEY, "base_url": url}
+
+    result = await entry.start_reconfigure_flow(hass)
+    assert _default_url(result["data_schema"]) == url
+    with aioresponses() as mock:
+        mock.get(f"{DEFAULT_BASE_URL}/1/User/Details", payload={"email": EMAIL})
+        mock.get(f"{DEFAULT_BASE_URL}/1/Device/All", payload=[])
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], {"api_key": "k", "advanced": {"base_url": DEFAULT_BASE_URL + "/"}}
+        )
+        await hass.async_block_till_done()
+    assert result["reason"] == "reconfigure_successful"
+    assert entry.data == {"api_key": "k"}

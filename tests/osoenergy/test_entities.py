@@ -34,7 +34,7 @@ from syrupy.assertion import SnapshotAssertion
 
 from custom_components.osoenergy.api import OSOEnergyDevice
 from custom_components.osoenergy.const import SCAN_INTERVAL
-from custom_components.osoenergy.water_heater import current_operation
+from custom_components.osoenergy.water_heater import OSOEnergyWaterHeater, current_operation
 from simulator import Simulator
 from simulator.osoenergy import API_KEY, OSOEnergyVendor
 
@@ -129,6 +129,29 @@ async def test_unknown_enum_values(
     assert hass.states.get("sensor.bathroom_heater_optimization_mode").state == STATE_UNKNOWN
     assert hass.states.get("sensor.bathroom_heater_heater_mode").state == STATE_UNKNOWN
     assert hass.states.get(BATHROOM).state == "electric"
+
+
+@pytest.mark.parametrize(
+    ("native", "legacy"),
+    [
+        ("native_temperature_unit", "temperature_unit"),
+        ("native_current_temperature", "current_temperature"),
+        ("native_target_temperature", "target_temperature"),
+        ("native_target_temperature_low", "target_temperature_low"),
+        ("native_target_temperature_high", "target_temperature_high"),
+    ],
+)
+async def test_water_heater_native_members(
+    hass: HomeAssistant, init_integration: MockConfigEntry, native: str, legacy: str
+) -> None:
+    """The water heater provides each native member (read by HA 2026.11) and, in the same
+    class, the old name as its alias (read by older versions): no version warns, all agree."""
+    assert native in vars(OSOEnergyWaterHeater)
+    assert legacy in vars(OSOEnergyWaterHeater)
+    assert "_attr_temperature_unit" not in vars(OSOEnergyWaterHeater)
+    entity = hass.data["entity_components"]["water_heater"].get_entity(BATHROOM)
+    assert isinstance(entity, OSOEnergyWaterHeater)
+    assert getattr(entity, legacy) == getattr(entity, native) is not None
 
 
 async def test_set_temperature(

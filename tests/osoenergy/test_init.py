@@ -293,7 +293,9 @@ async def test_heaters_added_and_removed_without_reload(
     await _poll(hass, freezer)
     assert hass.states.get("water_heater.garage_heater") is not None
     assert hass.states.get("sensor.garage_heater_heater_mode") is not None
-    new_device = device_registry.async_get_device(identifiers={(DOMAIN, "oso-new")})
+    new_device = device_registry.async_get_device_by_identifier(
+        (DOMAIN, "oso-new"), init_integration.entry_id
+    )
     assert new_device is not None
     assert new_device.model == "SAGA S300"
     assert new_device.manufacturer == "OSO Energy"
@@ -303,9 +305,15 @@ async def test_heaters_added_and_removed_without_reload(
     await _poll(hass, freezer)
     assert hass.states.get("water_heater.bathroom_heater").state == STATE_UNAVAILABLE
     assert hass.states.get("sensor.bathroom_heater_heater_mode").state == STATE_UNAVAILABLE
-    assert device_registry.async_get_device(identifiers={(DOMAIN, S200)}) is not None
+    assert (
+        device_registry.async_get_device_by_identifier((DOMAIN, S200), init_integration.entry_id)
+        is not None
+    )
     await _poll(hass, freezer)
-    assert device_registry.async_get_device(identifiers={(DOMAIN, S200)}) is None
+    assert (
+        device_registry.async_get_device_by_identifier((DOMAIN, S200), init_integration.entry_id)
+        is None
+    )
     assert entity_registry.async_get("water_heater.bathroom_heater") is None
     assert hass.states.get("water_heater.bathroom_heater") is None
     assert hass.states.get("water_heater.basement_heater") is not None
@@ -353,7 +361,7 @@ async def test_remove_stale_device(
     """Only devices whose heater left the account can be deleted by the user."""
     assert await async_setup_component(hass, "config", {})
     client = await hass_ws_client(hass)
-    live = device_registry.async_get_device(identifiers={(DOMAIN, S200)})
+    live = device_registry.async_get_device_by_identifier((DOMAIN, S200), init_integration.entry_id)
     stale = device_registry.async_get_or_create(
         config_entry_id=init_integration.entry_id, identifiers={(DOMAIN, "gone")}
     )
@@ -383,7 +391,9 @@ async def test_remove_device_of_heater_missing_once(
     client = await hass_ws_client(hass)
     del oso.heaters[S200]
     await _poll(hass, freezer)
-    device = device_registry.async_get_device(identifiers={(DOMAIN, S200)})
+    device = device_registry.async_get_device_by_identifier(
+        (DOMAIN, S200), init_integration.entry_id
+    )
     await client.send_json_auto_id(
         {
             "type": "config/device_registry/remove_config_entry",
@@ -444,7 +454,10 @@ async def test_one_empty_answer_removes_nothing(
     oso.heaters.update(heaters)
     await _poll(hass, freezer)
     await _poll(hass, freezer)
-    assert device_registry.async_get_device(identifiers={(DOMAIN, S200)}) is not None
+    assert (
+        device_registry.async_get_device_by_identifier((DOMAIN, S200), init_integration.entry_id)
+        is not None
+    )
     assert hass.states.get("water_heater.basement_heater").state != STATE_UNAVAILABLE
     assert not _errors(caplog)
     assert len(hass.states.async_all()) == states
@@ -469,12 +482,24 @@ async def test_heaters_removed_while_stopped_are_cleaned_up(
     )
     assert await hass.config_entries.async_setup(config_entry.entry_id)
     await hass.async_block_till_done()
-    assert device_registry.async_get_device(identifiers={(DOMAIN, "oso-gone")}) is not None
+    assert (
+        device_registry.async_get_device_by_identifier((DOMAIN, "oso-gone"), config_entry.entry_id)
+        is not None
+    )
     await _poll(hass, freezer)
-    assert device_registry.async_get_device(identifiers={(DOMAIN, "oso-gone")}) is None
+    assert (
+        device_registry.async_get_device_by_identifier((DOMAIN, "oso-gone"), config_entry.entry_id)
+        is None
+    )
     assert entity_registry.async_get_entity_id("water_heater", DOMAIN, "oso-gone") is None
-    assert device_registry.async_get_device(identifiers={(DOMAIN, S200)}) is not None
-    assert device_registry.async_get_device(identifiers={(DOMAIN, S300)}) is not None
+    assert (
+        device_registry.async_get_device_by_identifier((DOMAIN, S200), config_entry.entry_id)
+        is not None
+    )
+    assert (
+        device_registry.async_get_device_by_identifier((DOMAIN, S300), config_entry.entry_id)
+        is not None
+    )
 
 
 async def test_empty_answer_at_setup_removes_nothing(
@@ -503,7 +528,10 @@ async def test_empty_answer_at_setup_removes_nothing(
     await _poll(hass, freezer)
     await _poll(hass, freezer)
     for heater in (S200, S300):
-        assert device_registry.async_get_device(identifiers={(DOMAIN, heater)}) is not None
+        assert (
+            device_registry.async_get_device_by_identifier((DOMAIN, heater), config_entry.entry_id)
+            is not None
+        )
     assert hass.states.get("water_heater.bathroom_heater").state != STATE_UNAVAILABLE
     assert len(hass.states.async_all()) == states
     assert not _errors(caplog)
@@ -519,12 +547,16 @@ async def test_renamed_heater_renames_device(
     """A heater renamed in the OSO app renames its device (a user's own name is kept)."""
     oso.heaters[S200].name = "Kitchen heater"
     await _poll(hass, freezer)
-    device = device_registry.async_get_device(identifiers={(DOMAIN, S200)})
+    device = device_registry.async_get_device_by_identifier(
+        (DOMAIN, S200), init_integration.entry_id
+    )
     assert device.name == "Kitchen heater"
     state = hass.states.get("water_heater.bathroom_heater")
     assert state.attributes["friendly_name"] == "Kitchen heater"
     device_registry.async_update_device(device.id, name_by_user="Mine")
     oso.heaters[S200].name = "Other name"
     await _poll(hass, freezer)
-    device = device_registry.async_get_device(identifiers={(DOMAIN, S200)})
+    device = device_registry.async_get_device_by_identifier(
+        (DOMAIN, S200), init_integration.entry_id
+    )
     assert (device.name, device.name_by_user) == ("Other name", "Mine")

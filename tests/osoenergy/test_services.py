@@ -212,7 +212,9 @@ async def test_set_v40_min(
     device_registry: dr.DeviceRegistry,
 ) -> None:
     """Targets may be devices; the device's own range is enforced before any request."""
-    device = device_registry.async_get_device(identifiers={(DOMAIN, S200)})
+    device = device_registry.async_get_device_by_identifier(
+        (DOMAIN, S200), init_integration.entry_id
+    )
     await hass.services.async_call(
         DOMAIN, "set_v40_min", {"device_id": device.id, "v40_min": 300}, blocking=True
     )
@@ -224,14 +226,33 @@ async def test_set_v40_min(
     simulator.log.reset()
     with pytest.raises(ServiceValidationError) as err:
         await hass.services.async_call(
+            DOMAIN, "set_v40_min", {ATTR_ENTITY_ID: BATHROOM, "v40_min": 400}, blocking=True
+        )
+    assert err.value.translation_key == "v40_min_out_of_range"
+    assert err.value.translation_placeholders == {
+        "entity_id": BATHROOM,
+        "value": "400",
+        "min": "200",
+        "max": "350",
+    }
+    assert simulator.log.count("osoenergy") == 0
+    assert oso.heaters[S200].v40_min == 300
+
+    # Each targeted heater is checked against its own range: the S300 (300-550 L) takes 400 L,
+    # the S200 refuses it and is not written.
+    with pytest.raises(ServiceValidationError) as err:
+        await hass.services.async_call(
             DOMAIN,
             "set_v40_min",
             {ATTR_ENTITY_ID: [BASEMENT, BATHROOM], "v40_min": 400},
             blocking=True,
         )
-    assert err.value.translation_key == "v40_min_out_of_range"
-    assert err.value.translation_placeholders["max"] == "350"
-    assert simulator.log.count("osoenergy") == 0
+    assert err.value.translation_placeholders["entity_id"] == BATHROOM
+    assert oso.heaters[S300].v40_min == 400
+    assert oso.heaters[S200].v40_min == 300
+    assert (
+        simulator.log.count("osoenergy", "PUT /osoenergy/1/Device/{device_id}/V40Min/{value}") == 1
+    )
     with pytest.raises(vol.Invalid):
         await hass.services.async_call(
             DOMAIN, "set_v40_min", {ATTR_ENTITY_ID: BATHROOM, "v40_min": 600}, blocking=True
@@ -282,37 +303,130 @@ async def test_turn_away_mode_on(
         )
 
 
+async def test_actions_exist_once_a_heater_is_set_up(
+    hass: HomeAssistant, config_entry: MockConfigEntry
+) -> None:
+    """The water heater platform registers the actions (once, for every entry)."""
+    assert not hass.services.has_service(DOMAIN, "turn_on")
+    config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+    services = hass.services.async_services_for_domain(DOMAIN)
+    assert set(services) == {
+        "get_profile",
+        "set_profile",
+        "set_v40_min",
+        "turn_on",
+        "turn_off",
+        "turn_away_mode_on",
+    }
+
+
 @pytest.mark.parametrize(
-    ("target", "key"),
+    "target",
     [
-        ({ATTR_ENTITY_ID: "sensor.bathroom_heater_heater_mode"}, "not_oso_water_heater"),
-        ({ATTR_ENTITY_ID: "water_heater.nowhere"}, "not_oso_water_heater"),
-        ({"area_id": "nowhere"}, "no_target"),
+        {ATTR_ENTITY_ID: "sensor.bathroom_heater_heater_mode"},
+        {ATTR_ENTITY_ID: "water_heater.nowhere"},
+        {"area_id": "nowhere"},
     ],
 )
-async def test_bad_targets(
-    hass: HomeAssistant, init_integration: MockConfigEntry, target: dict, key: str
+async def test_targets_that_are_no_oso_water_heater(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    init_integration: MockConfigEntry,
+    caplog: pytest.LogCaptureFixture,
+    target: dict,
 ) -> None:
-    with pytest.raises(ServiceValidationError) as err:
+    """Anything but an OSO water heater is not targeted: nothing is sent, Home Assistant
+    logs the missing target, and get_profile answers that nothing matched."""
+    simulator.log.reset()
+    await hass.services.async_call(
+        DOMAIN, "turn_on", {**target, "until_temp_limit": False}, blocking=True
+    )
+    assert simulator.log.count("osoenergy") == 0
+    assert "are missing or not currently available" in caplog.text
+    with pytest.raises(HomeAssistantError, match="did not match any entities"):
         await hass.services.async_call(
-            DOMAIN, "turn_on", {**target, "until_temp_limit": False}, blocking=True
+            DOMAIN, "get_profile", target, blocking=True, return_response=True
         )
-    assert err.value.translation_key == key
 
 
-async def test_target_not_loaded_or_gone(
+async def test_only_oso_water_heaters_answer(
     hass: HomeAssistant, init_integration: MockConfigEntry
 ) -> None:
-    coordinator = init_integration.runtime_data.coordinator
-    coordinator.data.pop(S200)
-    with pytest.raises(ServiceValidationError) as err:
-        await hass.services.async_call(
-            DOMAIN, "turn_on", {ATTR_ENTITY_ID: BATHROOM, "until_temp_limit": False}, blocking=True
-        )
-    assert err.value.translation_key == "device_not_found"
+    """A target mixing an OSO water heater and other entities answers for the heater."""
+    response = await hass.services.async_call(
+        DOMAIN,
+        "get_profile",
+        {ATTR_ENTITY_ID: [BATHROOM, "sensor.bathroom_heater_heater_mode"]},
+        blocking=True,
+        return_response=True,
+    )
+    assert list(response) == [BATHROOM]
+
+
+async def test_unavailable_heater_or_unloaded_entry(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    oso: OSOEnergyVendor,
+    freezer: FrozenDateTimeFactory,
+    init_integration: MockConfigEntry,
+) -> None:
+    """An unavailable heater (offline, or missing from the last answer) and the heaters of
+    an unloaded entry are skipped, as by every entity action; the actions stay registered."""
+    oso.heaters[S200].connected = False
+    del oso.heaters[S300]
+    freezer.tick(SCAN_INTERVAL)
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    simulator.log.reset()
+    await hass.services.async_call(
+        DOMAIN,
+        "turn_on",
+        {ATTR_ENTITY_ID: [BATHROOM, BASEMENT], "until_temp_limit": False},
+        blocking=True,
+    )
+    assert simulator.log.count("osoenergy") == 0
+
     await hass.config_entries.async_unload(init_integration.entry_id)
-    with pytest.raises(ServiceValidationError) as err:
+    await hass.async_block_till_done()
+    assert hass.services.has_service(DOMAIN, "turn_on")
+    await hass.services.async_call(
+        DOMAIN, "turn_on", {ATTR_ENTITY_ID: BASEMENT, "until_temp_limit": False}, blocking=True
+    )
+    with pytest.raises(HomeAssistantError, match="did not match any entities"):
         await hass.services.async_call(
-            DOMAIN, "turn_on", {ATTR_ENTITY_ID: BASEMENT, "until_temp_limit": False}, blocking=True
+            DOMAIN, "get_profile", {ATTR_ENTITY_ID: BASEMENT}, blocking=True, return_response=True
         )
-    assert err.value.translation_key == "entry_not_loaded"
+    assert simulator.log.count("osoenergy") == 0
+
+
+@pytest.mark.parametrize(
+    ("action", "data"),
+    [
+        ("turn_on", {"until_temp_limit": True}),
+        ("set_profile", {"hour_12": 50}),
+    ],
+)
+async def test_action_refused_by_the_cloud(
+    hass: HomeAssistant,
+    *,
+    simulator: Simulator,
+    oso: OSOEnergyVendor,
+    init_integration: MockConfigEntry,
+    action: str,
+    data: dict,
+) -> None:
+    """A command the cloud refuses fails with a translated error (the cloud's message)."""
+    oso.heaters[S200].power_save = True
+    simulator.faults.inject("osoenergy", "/1/Device/*/Profile", status=503, remaining=1)
+    with pytest.raises(HomeAssistantError) as err:
+        await hass.services.async_call(
+            DOMAIN, action, {ATTR_ENTITY_ID: BATHROOM, **data}, blocking=True
+        )
+    assert err.value.translation_domain == DOMAIN
+    assert err.value.translation_key == (
+        "rejected" if action == "turn_on" else "communication_error"
+    )
+    assert oso.heaters[S200].forced is None
+    assert oso.heaters[S200].profile == [65.0] * 24

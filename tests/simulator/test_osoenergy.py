@@ -246,4 +246,6 @@ async def test_request_counting_and_dev_entry(
     assert simulator.log.count("osoenergy") == 2
     (entry,) = oso.dev_entries("http://127.0.0.1:8765")
     assert entry.domain == "osoenergy"
-    assert entry.steps == [{"api_key": API_KEY, "base_url": "http://127.0.0.1:8765/osoenergy"}]
+    assert entry.steps == [
+        {"api_key": API_KEY, "advanced": {"base_url": "http://127.0.0.1:8765/osoenergy"}}
+    ]
