@@ -308,17 +308,20 @@ class ChargeAmpsVendor(Vendor):
         self._init_state()
 
     def dev_entries(self, base_url: str) -> list[DevEntry]:
-        """Create one account entry, walking through the advanced step."""
+        """Create one account entry: one step, the simulator's URL in the advanced section."""
         return [
             DevEntry(
                 DOMAIN,
                 [
-                    {"email": ACCOUNT_EMAIL, "password": ACCOUNT_PASSWORD},
                     {
-                        "host_name": "my.charge.space",
-                        "base_url": f"{base_url}/{self.name}",
-                        "update_interval": 60,
-                    },
+                        "email": ACCOUNT_EMAIL,
+                        "password": ACCOUNT_PASSWORD,
+                        "advanced": {
+                            "host_name": "my.charge.space",
+                            "base_url": f"{base_url}/{self.name}",
+                            "update_interval": 60,
+                        },
+                    }
                 ],
             )
         ]

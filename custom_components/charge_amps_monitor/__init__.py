@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import CONF_EMAIL, CONF_PASSWORD, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
@@ -21,7 +22,6 @@ from .coordinator import (
     ChargeAmpsConfigEntry,
     ChargeAmpsCoordinator,
     ChargeAmpsRuntimeData,
-    configured_interval,
 )
 
 PLATFORMS: list[Platform] = [Platform.BINARY_SENSOR, Platform.SENSOR]
@@ -48,18 +48,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: ChargeAmpsConfigEntry) -
     coordinator = ChargeAmpsCoordinator(hass, entry, client)
     await coordinator.async_config_entry_first_refresh()
     entry.runtime_data = ChargeAmpsRuntimeData(client=client, coordinator=coordinator)
-    entry.async_on_unload(entry.add_update_listener(_async_entry_updated))
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     return True
-
-
-async def _async_entry_updated(hass: HomeAssistant, entry: ChargeAmpsConfigEntry) -> None:
-    """Apply a new update interval at once, without reloading."""
-    coordinator = entry.runtime_data.coordinator
-    interval = configured_interval(entry)
-    if interval != coordinator.base_interval:
-        coordinator.set_base_interval(interval)
-        await coordinator.async_request_refresh()
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: ChargeAmpsConfigEntry) -> bool:
@@ -70,7 +60,14 @@ async def async_unload_entry(hass: HomeAssistant, entry: ChargeAmpsConfigEntry) 
 async def async_remove_config_entry_device(
     hass: HomeAssistant, entry: ChargeAmpsConfigEntry, device: dr.DeviceEntry
 ) -> bool:
-    """Allow removing a device only when its charger is no longer on the account."""
+    """Allow removing a device only when its charger is no longer on the account.
+
+    While the entry is not loaded (setup failed or is being retried) nothing is known about
+    the account, so any device may go: a charger still on the account gets its device back
+    when the entry is set up.
+    """
+    if entry.state is not ConfigEntryState.LOADED:
+        return True
     coordinator = entry.runtime_data.coordinator
     ids = {identifier for domain, identifier in device.identifiers if domain == DOMAIN}
     if ids & coordinator.data.keys():

@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from datetime import timedelta
+from typing import Any, Final
 
-from homeassistant.config_entries import ConfigFlow, ConfigFlowResult, OptionsFlow
+from homeassistant.config_entries import (
+    ConfigEntryState,
+    ConfigFlow,
+    ConfigFlowResult,
+    OptionsFlow,
+)
 from homeassistant.const import CONF_EMAIL, CONF_PASSWORD
 from homeassistant.core import callback
+from homeassistant.data_entry_flow import section
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.selector import (
     TextSelector,
@@ -42,29 +49,52 @@ INTERVAL_VALIDATOR = vol.All(
     vol.Coerce(int), vol.Range(min=MIN_UPDATE_INTERVAL, max=MAX_UPDATE_INTERVAL)
 )
 
-USER_SCHEMA = vol.Schema(
-    {
-        vol.Required(CONF_EMAIL): EMAIL_SELECTOR,
-        vol.Required(CONF_PASSWORD): PASSWORD_SELECTOR,
-    }
-)
-ADVANCED_SCHEMA = vol.Schema(
-    {
-        vol.Required(CONF_HOST_NAME, default=DEFAULT_HOST_NAME): str,
-        vol.Required(CONF_BASE_URL, default=DEFAULT_BASE_URL): TextSelector(
-            TextSelectorConfig(type=TextSelectorType.URL)
-        ),
-        vol.Required(CONF_UPDATE_INTERVAL, default=DEFAULT_UPDATE_INTERVAL): INTERVAL_VALIDATOR,
-    }
-)
 REAUTH_SCHEMA = vol.Schema({vol.Required(CONF_PASSWORD): PASSWORD_SELECTOR})
-ENDPOINT_SCHEMA = vol.Schema(
-    {
-        vol.Required(CONF_HOST_NAME): str,
-        vol.Required(CONF_BASE_URL): TextSelector(TextSelectorConfig(type=TextSelectorType.URL)),
-    }
-)
+URL_SELECTOR = TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
 URL_PLACEHOLDERS = {"default_base_url": DEFAULT_BASE_URL}
+# The collapsed form section that holds the expert settings.
+SECTION_ADVANCED: Final = "advanced"
+
+
+def _account_schema(advanced: Mapping[Any, Any]) -> vol.Schema:
+    """Return email, password and the collapsed advanced section with these fields.
+
+    Built per form: ``add_suggested_values_to_schema`` of older Home Assistant versions
+    changes the section it fills in, so no section instance is shared between forms.
+    """
+    return vol.Schema(
+        {
+            vol.Required(CONF_EMAIL): EMAIL_SELECTOR,
+            vol.Required(CONF_PASSWORD): PASSWORD_SELECTOR,
+            vol.Required(SECTION_ADVANCED): section(vol.Schema(advanced), {"collapsed": True}),
+        }
+    )
+
+
+def _user_schema() -> vol.Schema:
+    """Return the setup form: the advanced fields default to the Charge Amps service."""
+    return _account_schema(
+        {
+            vol.Required(CONF_HOST_NAME, default=DEFAULT_HOST_NAME): str,
+            vol.Required(CONF_BASE_URL, default=DEFAULT_BASE_URL): URL_SELECTOR,
+            vol.Required(CONF_UPDATE_INTERVAL, default=DEFAULT_UPDATE_INTERVAL): INTERVAL_VALIDATOR,
+        }
+    )
+
+
+def _reconfigure_schema() -> vol.Schema:
+    """Return the reconfigure form (the update interval is an option, not asked here)."""
+    return _account_schema(
+        {
+            vol.Required(CONF_HOST_NAME): str,
+            vol.Required(CONF_BASE_URL): URL_SELECTOR,
+        }
+    )
+
+
+def _suggested(user_input: Mapping[str, Any]) -> dict[str, Any]:
+    """Return what the user typed, to show again with an error (never the password)."""
+    return {key: value for key, value in user_input.items() if key != CONF_PASSWORD}
 
 
 def _valid_base_url(value: str) -> bool:
@@ -88,12 +118,15 @@ def _valid_host_name(value: str) -> bool:
 
 
 def _endpoint_errors(host_name: str, base_url: str) -> dict[str, str]:
-    """Return the form errors of an API host and base URL."""
+    """Return the form error of an API host and base URL, if any.
+
+    The error is keyed by the section: the frontend shows errors of top-level keys only.
+    """
     errors: dict[str, str] = {}
     if not _valid_host_name(host_name):
-        errors[CONF_HOST_NAME] = "invalid_host"
-    if not _valid_base_url(base_url):
-        errors[CONF_BASE_URL] = "invalid_base_url"
+        errors[SECTION_ADVANCED] = "invalid_host"
+    elif not _valid_base_url(base_url):
+        errors[SECTION_ADVANCED] = "invalid_base_url"
     return errors
 
 
@@ -103,9 +136,7 @@ class ChargeAmpsConfigFlow(ConfigFlow, domain=DOMAIN):
     VERSION = 1
 
     def __init__(self) -> None:
-        """Start with nothing entered."""
-        self._credentials: dict[str, str] = {}
-        self._advanced: dict[str, Any] = {}
+        """Start without a token."""
         self._token: dict[str, Any] = {}
 
     @staticmethod
@@ -146,77 +177,50 @@ class ChargeAmpsConfigFlow(ConfigFlow, domain=DOMAIN):
             }
         return errors
 
-    def _async_create(self, endpoint: Mapping[str, Any]) -> ConfigFlowResult:
-        """Create the entry from the credentials and the endpoint settings."""
-        return self.async_create_entry(
-            title=self._credentials[CONF_EMAIL],
-            data={
-                **self._credentials,
-                CONF_HOST_NAME: endpoint[CONF_HOST_NAME],
-                CONF_BASE_URL: endpoint[CONF_BASE_URL],
-                **self._token,
-            },
-            options={
-                CONF_UPDATE_INTERVAL: int(
-                    endpoint.get(CONF_UPDATE_INTERVAL, DEFAULT_UPDATE_INTERVAL)
-                )
-            },
-        )
+    async def _async_check(
+        self, user_input: Mapping[str, Any]
+    ) -> tuple[dict[str, Any], dict[str, str]]:
+        """Check a submitted account form; return the entry data and the form errors.
+
+        The credentials are checked against the host name and base URL of the advanced
+        section, which are stored as entered (trimmed; the base URL without a final slash).
+        """
+        advanced = user_input[SECTION_ADVANCED]
+        data = {
+            CONF_EMAIL: user_input[CONF_EMAIL].strip(),
+            CONF_PASSWORD: user_input[CONF_PASSWORD],
+            CONF_HOST_NAME: str(advanced[CONF_HOST_NAME]).strip(),
+            CONF_BASE_URL: str(advanced[CONF_BASE_URL]).strip().rstrip("/"),
+        }
+        errors = _endpoint_errors(data[CONF_HOST_NAME], data[CONF_BASE_URL])
+        if not errors:
+            errors = await self._async_validate(
+                data[CONF_EMAIL], data[CONF_PASSWORD], data[CONF_BASE_URL], data[CONF_HOST_NAME]
+            )
+        return {**data, **self._token}, errors
 
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        """Ask for the account's email and password."""
+        """Ask for the account's email and password (and, collapsed, the expert settings)."""
         errors: dict[str, str] = {}
         if user_input is not None:
-            email = user_input[CONF_EMAIL].strip()
-            await self.async_set_unique_id(email.lower())
+            await self.async_set_unique_id(user_input[CONF_EMAIL].strip().lower())
             self._abort_if_unique_id_configured()
-            self._credentials = {CONF_EMAIL: email, CONF_PASSWORD: user_input[CONF_PASSWORD]}
-            if self.show_advanced_options:
-                return await self.async_step_advanced()
-            errors = await self._async_validate(
-                email, user_input[CONF_PASSWORD], DEFAULT_BASE_URL, DEFAULT_HOST_NAME
-            )
+            data, errors = await self._async_check(user_input)
             if not errors:
-                return self._async_create(
-                    {CONF_HOST_NAME: DEFAULT_HOST_NAME, CONF_BASE_URL: DEFAULT_BASE_URL}
+                return self.async_create_entry(
+                    title=data[CONF_EMAIL],
+                    data=data,
+                    options={
+                        CONF_UPDATE_INTERVAL: int(
+                            user_input[SECTION_ADVANCED][CONF_UPDATE_INTERVAL]
+                        )
+                    },
                 )
-        return self._show_user_form(errors)
-
-    def _show_user_form(self, errors: dict[str, str]) -> ConfigFlowResult:
         return self.async_show_form(
             step_id="user",
             data_schema=self.add_suggested_values_to_schema(
-                USER_SCHEMA, {CONF_EMAIL: self._credentials.get(CONF_EMAIL, "")}
+                _user_schema(), _suggested(user_input or {})
             ),
-            errors=errors,
-        )
-
-    async def async_step_advanced(
-        self, user_input: dict[str, Any] | None = None
-    ) -> ConfigFlowResult:
-        """Ask for the API host, base URL and update interval (Advanced mode only)."""
-        errors: dict[str, str] = {}
-        if user_input is not None:
-            self._advanced = {
-                **user_input,
-                CONF_HOST_NAME: user_input[CONF_HOST_NAME].strip(),
-                CONF_BASE_URL: user_input[CONF_BASE_URL].strip().rstrip("/"),
-            }
-            errors = _endpoint_errors(self._advanced[CONF_HOST_NAME], self._advanced[CONF_BASE_URL])
-            if not errors:
-                errors = await self._async_validate(
-                    self._credentials[CONF_EMAIL],
-                    self._credentials[CONF_PASSWORD],
-                    self._advanced[CONF_BASE_URL],
-                    self._advanced[CONF_HOST_NAME],
-                )
-                if errors.get("base") == "invalid_auth":
-                    return self._show_user_form(errors)
-                if not errors:
-                    return self._async_create(self._advanced)
-        return self.async_show_form(
-            step_id="advanced",
-            data_schema=self.add_suggested_values_to_schema(ADVANCED_SCHEMA, self._advanced),
             description_placeholders=URL_PLACEHOLDERS,
             errors=errors,
         )
@@ -252,63 +256,47 @@ class ChargeAmpsConfigFlow(ConfigFlow, domain=DOMAIN):
     async def async_step_reconfigure(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Change the password or, in Advanced mode, the API host and base URL."""
+        """Change the password, the API host or the base URL of the same account."""
         entry = self._get_reconfigure_entry()
-        schema = (
-            USER_SCHEMA.extend(ENDPOINT_SCHEMA.schema)
-            if self.show_advanced_options
-            else USER_SCHEMA
-        )
         errors: dict[str, str] = {}
         if user_input is not None:
-            email = user_input[CONF_EMAIL].strip()
-            base_url = (
-                str(user_input.get(CONF_BASE_URL, entry.data.get(CONF_BASE_URL, DEFAULT_BASE_URL)))
-                .strip()
-                .rstrip("/")
-            )
-            host_name = str(
-                user_input.get(CONF_HOST_NAME, entry.data.get(CONF_HOST_NAME, DEFAULT_HOST_NAME))
-            ).strip()
-            await self.async_set_unique_id(email.lower())
+            await self.async_set_unique_id(user_input[CONF_EMAIL].strip().lower())
             self._abort_if_unique_id_mismatch(reason="wrong_account")
-            errors = _endpoint_errors(host_name, base_url)
+            data, errors = await self._async_check(user_input)
             if not errors:
-                errors = await self._async_validate(
-                    email, user_input[CONF_PASSWORD], base_url, host_name
-                )
-            if not errors:
-                return self.async_update_reload_and_abort(
-                    entry,
-                    data_updates={
-                        CONF_EMAIL: email,
-                        CONF_PASSWORD: user_input[CONF_PASSWORD],
-                        CONF_BASE_URL: base_url,
-                        CONF_HOST_NAME: host_name,
-                        **self._token,
-                    },
-                )
-        suggested = {
-            CONF_EMAIL: entry.data[CONF_EMAIL],
-            CONF_HOST_NAME: entry.data.get(CONF_HOST_NAME, DEFAULT_HOST_NAME),
-            CONF_BASE_URL: entry.data.get(CONF_BASE_URL, DEFAULT_BASE_URL),
-        }
+                return self.async_update_reload_and_abort(entry, data_updates=data)
+            suggested = _suggested(user_input)
+        else:
+            suggested = {
+                CONF_EMAIL: entry.data[CONF_EMAIL],
+                SECTION_ADVANCED: {
+                    CONF_HOST_NAME: entry.data.get(CONF_HOST_NAME, DEFAULT_HOST_NAME),
+                    CONF_BASE_URL: entry.data.get(CONF_BASE_URL, DEFAULT_BASE_URL),
+                },
+            }
         return self.async_show_form(
             step_id="reconfigure",
-            data_schema=self.add_suggested_values_to_schema(schema, suggested),
+            data_schema=self.add_suggested_values_to_schema(_reconfigure_schema(), suggested),
             description_placeholders=URL_PLACEHOLDERS,
             errors=errors,
         )
 
 
 class ChargeAmpsOptionsFlow(OptionsFlow):
-    """Change the update interval; it applies without a restart."""
+    """Change the update interval; it applies at once, without a reload."""
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        """Ask for the update interval."""
+        """Ask for the update interval; a loaded entry's coordinator takes it at once."""
+        entry: ChargeAmpsConfigEntry = self.config_entry
         if user_input is not None:
-            return self.async_create_entry(data={**self.config_entry.options, **user_input})
-        current = self.config_entry.options.get(CONF_UPDATE_INTERVAL, DEFAULT_UPDATE_INTERVAL)
+            if entry.state is ConfigEntryState.LOADED:
+                coordinator = entry.runtime_data.coordinator
+                interval = timedelta(seconds=int(user_input[CONF_UPDATE_INTERVAL]))
+                if interval != coordinator.base_interval:
+                    coordinator.set_base_interval(interval)
+                    await coordinator.async_request_refresh()
+            return self.async_create_entry(data={**entry.options, **user_input})
+        current = entry.options.get(CONF_UPDATE_INTERVAL, DEFAULT_UPDATE_INTERVAL)
         return self.async_show_form(
             step_id="init",
             data_schema=vol.Schema(

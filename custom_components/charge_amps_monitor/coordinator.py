@@ -160,9 +160,7 @@ class ChargeAmpsCoordinator(DataUpdateCoordinator[ChargeAmpsData]):
                 continue
             if ids & self.missing:
                 LOGGER.debug("Removing device %s: its charger left the account", device.name)
-                registry.async_update_device(
-                    device.id, remove_config_entry_id=self.config_entry.entry_id
-                )
+                registry.async_remove_device(device.id)
                 self.charger_removed(ids)
             else:
                 LOGGER.debug("Charger of device %s missing from the answer", device.name)

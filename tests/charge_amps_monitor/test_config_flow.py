@@ -1,8 +1,8 @@
-"""Tests of the config flow (user, advanced, reauth, reconfigure, options)."""
+"""Tests of the config flow (user with its advanced section, reauth, reconfigure, options)."""
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Generator, Mapping
 import time
 from typing import Any
 from unittest.mock import AsyncMock, patch
@@ -10,10 +10,11 @@ from unittest.mock import AsyncMock, patch
 from homeassistant.config_entries import SOURCE_USER
 from homeassistant.const import CONF_EMAIL, CONF_PASSWORD, CONF_TOKEN
 from homeassistant.core import HomeAssistant
-from homeassistant.data_entry_flow import FlowResultType, InvalidData
+from homeassistant.data_entry_flow import FlowResultType, InvalidData, section
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.charge_amps_monitor.config_flow import SECTION_ADVANCED
 from custom_components.charge_amps_monitor.const import (
     CONF_BASE_URL,
     CONF_HOST_NAME,
@@ -48,20 +49,56 @@ def advanced(url: str, **extra: Any) -> dict[str, Any]:
     return {CONF_HOST_NAME: "my.charge.space", CONF_BASE_URL: url, CONF_UPDATE_INTERVAL: 60} | extra
 
 
-async def start(hass: HomeAssistant, *, show_advanced: bool) -> dict[str, Any]:
-    result = await hass.config_entries.flow.async_init(
-        DOMAIN, context={"source": SOURCE_USER, "show_advanced_options": show_advanced}
-    )
+def form(email: str = ACCOUNT_EMAIL, password: str = ACCOUNT_PASSWORD, **section: Any) -> dict:
+    """Return the user form's input with the advanced section as the frontend sends it."""
+    return {CONF_EMAIL: email, CONF_PASSWORD: password, SECTION_ADVANCED: section}
+
+
+def suggested(result: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the suggested values of a form, the advanced section's nested."""
+    values: dict[str, Any] = {}
+    for key, value in result["data_schema"].schema.items():
+        if isinstance(value, section):
+            values[str(key)] = {
+                str(k): k.description["suggested_value"]
+                for k in value.schema.schema
+                if k.description and "suggested_value" in k.description
+            }
+        elif key.description and "suggested_value" in key.description:
+            values[str(key)] = key.description["suggested_value"]
+    return values
+
+
+async def start(hass: HomeAssistant) -> dict[str, Any]:
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "user"
     return dict(result)
 
 
+async def test_user_form(hass: HomeAssistant) -> None:
+    """One form: credentials, and the expert settings in a collapsed section with defaults."""
+    result = await start(hass)
+    schema = result["data_schema"].schema
+    assert [str(key) for key in schema] == [CONF_EMAIL, CONF_PASSWORD, SECTION_ADVANCED]
+    advanced_section = schema[SECTION_ADVANCED]
+    assert isinstance(advanced_section, section)
+    assert advanced_section.options == {"collapsed": True}
+    defaults = {str(key): key.default() for key in advanced_section.schema.schema}
+    assert defaults == {
+        CONF_HOST_NAME: "my.charge.space",
+        CONF_BASE_URL: "https://my.charge.space",
+        CONF_UPDATE_INTERVAL: 60,
+    }
+    # An untouched section validates to its defaults.
+    assert result["data_schema"](form())[SECTION_ADVANCED] == defaults
+
+
 async def test_user_flow(hass: HomeAssistant, sim_url: str, vendor: ChargeAmpsVendor) -> None:
-    result = await start(hass, show_advanced=False)
+    """A user who does not open the section submits once and is done."""
+    result = await start(hass)
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"],
-        {CONF_EMAIL: " Demo@ChargeAmps.example ", CONF_PASSWORD: ACCOUNT_PASSWORD},
+        result["flow_id"], form(" Demo@ChargeAmps.example ")
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["title"] == "Demo@ChargeAmps.example"
@@ -78,6 +115,7 @@ async def test_user_flow(hass: HomeAssistant, sim_url: str, vendor: ChargeAmpsVe
     assert result["options"] == {CONF_UPDATE_INTERVAL: 60}
     assert result["result"].unique_id == ACCOUNT_EMAIL
     assert vendor.logins == 1
+    assert vendor.last_login["hostName"] == "my.charge.space"
 
 
 @pytest.mark.parametrize(
@@ -95,8 +133,8 @@ async def test_user_flow_errors_recover(
     fault: dict[str, Any] | None,
     error: str,
 ) -> None:
-    result = await start(hass, show_advanced=False)
-    user_input = dict(CREDENTIALS)
+    result = await start(hass)
+    user_input = form()
     if fault is None:
         user_input[CONF_PASSWORD] = "wrong"
     else:
@@ -105,99 +143,122 @@ async def test_user_flow_errors_recover(
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "user"
     assert result["errors"] == {"base": error}
-    result = await hass.config_entries.flow.async_configure(result["flow_id"], CREDENTIALS)
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], form())
     assert result["type"] is FlowResultType.CREATE_ENTRY
 
 
 async def test_user_flow_unknown_error(hass: HomeAssistant, sim_url: str) -> None:
-    result = await start(hass, show_advanced=False)
+    result = await start(hass)
     with patch(
         "custom_components.charge_amps_monitor.config_flow.ChargeAmpsClient.async_login",
         side_effect=RuntimeError("boom"),
     ):
-        result = await hass.config_entries.flow.async_configure(result["flow_id"], CREDENTIALS)
+        result = await hass.config_entries.flow.async_configure(result["flow_id"], form())
     assert result["errors"] == {"base": "unknown"}
-    result = await hass.config_entries.flow.async_configure(result["flow_id"], CREDENTIALS)
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], form())
     assert result["type"] is FlowResultType.CREATE_ENTRY
 
 
 async def test_advanced_flow(
     hass: HomeAssistant, simulator: Simulator, vendor: ChargeAmpsVendor
 ) -> None:
+    """The credentials are checked against the base URL and host of the section."""
     url = simulator.url("chargeamps")
-    result = await start(hass, show_advanced=True)
-    result = await hass.config_entries.flow.async_configure(result["flow_id"], CREDENTIALS)
-    # The credentials are not checked yet: the base URL they are checked against comes next.
-    assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == "advanced"
-    assert vendor.logins == 0
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"],
-        advanced(f" {url}/ ", **{CONF_UPDATE_INTERVAL: 120, CONF_HOST_NAME: " my.charge.space "}),
-    )
+    result = await start(hass)
+    # The default base URL (the real service) is never contacted.
+    with patch(
+        "custom_components.charge_amps_monitor.config_flow.DEFAULT_BASE_URL", "http://127.0.0.1:9"
+    ):
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"],
+            form(
+                **advanced(
+                    f" {url}/ ", **{CONF_UPDATE_INTERVAL: 120, CONF_HOST_NAME: " sim.example:8443 "}
+                )
+            ),
+        )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["data"] | {CONF_TOKEN: None, CONF_TOKEN_VALID_UNTIL: None} == {
         **CREDENTIALS,
-        CONF_HOST_NAME: "my.charge.space",
+        CONF_HOST_NAME: "sim.example:8443",
         CONF_BASE_URL: url,
         CONF_TOKEN: None,
         CONF_TOKEN_VALID_UNTIL: None,
     }
     assert result["options"] == {CONF_UPDATE_INTERVAL: 120}
     assert vendor.logins == 1
-    assert vendor.last_login["hostName"] == "my.charge.space"
+    assert vendor.last_login["hostName"] == "sim.example:8443"
 
 
 async def test_advanced_flow_errors(
     hass: HomeAssistant, simulator: Simulator, vendor: ChargeAmpsVendor
 ) -> None:
     url = simulator.url("chargeamps")
-    result = await start(hass, show_advanced=True)
-    result = await hass.config_entries.flow.async_configure(result["flow_id"], CREDENTIALS)
+    result = await start(hass)
     flow_id = result["flow_id"]
 
-    result = await hass.config_entries.flow.async_configure(flow_id, advanced("ftp://example"))
-    assert result["step_id"] == "advanced"
-    assert result["errors"] == {CONF_BASE_URL: "invalid_base_url"}
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, form(**advanced("ftp://example"))
+    )
+    assert result["step_id"] == "user"
+    assert result["errors"] == {SECTION_ADVANCED: "invalid_base_url"}
+    # The form comes back with what was typed (but not the password), section included.
+    assert suggested(result) == {
+        CONF_EMAIL: ACCOUNT_EMAIL,
+        SECTION_ADVANCED: advanced("ftp://example"),
+    }
 
-    result = await hass.config_entries.flow.async_configure(flow_id, advanced("http://[::1"))
-    assert result["errors"] == {CONF_BASE_URL: "invalid_base_url"}
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, form(**advanced("http://[::1"))
+    )
+    assert result["errors"] == {SECTION_ADVANCED: "invalid_base_url"}
 
     # The API host is sent as hostName and in Origin/Referer: it must be a bare host name.
     for host in ("", "   ", "https://my.charge.space", "my charge.space", "[::1", "host:port"):
         result = await hass.config_entries.flow.async_configure(
-            flow_id, advanced(url, **{CONF_HOST_NAME: host})
+            flow_id, form(**advanced(url, **{CONF_HOST_NAME: host}))
         )
-        assert result["step_id"] == "advanced"
-        assert result["errors"] == {CONF_HOST_NAME: "invalid_host"}, host
+        assert result["step_id"] == "user"
+        assert result["errors"] == {SECTION_ADVANCED: "invalid_host"}, host
     assert vendor.logins == 0
 
     # A wrong base URL: the service is not there.
-    result = await hass.config_entries.flow.async_configure(flow_id, advanced(f"{url}/nowhere"))
-    assert result["step_id"] == "advanced"
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, form(**advanced(f"{url}/nowhere"))
+    )
+    assert result["step_id"] == "user"
     assert result["errors"] == {"base": "cannot_connect"}
+    assert suggested(result)[SECTION_ADVANCED][CONF_BASE_URL] == f"{url}/nowhere"
 
-    # Refused credentials go back to the credentials step.
+    # Refused credentials are checked against the chosen base URL too.
     vendor.password = "changed"
-    result = await hass.config_entries.flow.async_configure(flow_id, advanced(url))
+    result = await hass.config_entries.flow.async_configure(flow_id, form(**advanced(url)))
     assert result["step_id"] == "user"
     assert result["errors"] == {"base": "invalid_auth"}
     result = await hass.config_entries.flow.async_configure(
-        flow_id, {CONF_EMAIL: ACCOUNT_EMAIL, CONF_PASSWORD: "changed"}
+        flow_id, form(password="changed", **advanced(url))
     )
-    assert result["step_id"] == "advanced"
-    result = await hass.config_entries.flow.async_configure(flow_id, advanced(url))
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["data"][CONF_PASSWORD] == "changed"
+    assert result["data"][CONF_BASE_URL] == url
+
+
+async def test_update_interval_range(hass: HomeAssistant, simulator: Simulator) -> None:
+    result = await start(hass)
+    with pytest.raises(InvalidData):
+        await hass.config_entries.flow.async_configure(
+            result["flow_id"],
+            form(**advanced(simulator.url("chargeamps"), **{CONF_UPDATE_INTERVAL: 5})),
+        )
 
 
 async def test_already_configured(
     hass: HomeAssistant, mock_config_entry: MockConfigEntry, vendor: ChargeAmpsVendor
 ) -> None:
     mock_config_entry.add_to_hass(hass)
-    result = await start(hass, show_advanced=False)
+    result = await start(hass)
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {CONF_EMAIL: "DEMO@chargeamps.example", CONF_PASSWORD: "x"}
+        result["flow_id"], form("DEMO@chargeamps.example", "x")
     )
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "already_configured"
@@ -228,25 +289,52 @@ async def test_reauth(
     assert read_jwt(mock_config_entry.data[CONF_TOKEN])["jti"] == vendor.active_tokens[-1]
 
 
+def reconfigure_input(
+    url: str,
+    email: str = ACCOUNT_EMAIL,
+    password: str = ACCOUNT_PASSWORD,
+    host_name: str = "my.charge.space",
+) -> dict[str, Any]:
+    return {
+        CONF_EMAIL: email,
+        CONF_PASSWORD: password,
+        SECTION_ADVANCED: {CONF_HOST_NAME: host_name, CONF_BASE_URL: url},
+    }
+
+
 async def test_reconfigure(
-    hass: HomeAssistant, mock_config_entry: MockConfigEntry, vendor: ChargeAmpsVendor
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    simulator: Simulator,
+    vendor: ChargeAmpsVendor,
 ) -> None:
     mock_config_entry.add_to_hass(hass)
+    url = simulator.url("chargeamps")
     vendor.password = "new-password"
     result = await mock_config_entry.start_reconfigure_flow(hass)
     assert result["step_id"] == "reconfigure"
-    assert set(result["data_schema"].schema) == {CONF_EMAIL, CONF_PASSWORD}
+    schema = result["data_schema"].schema
+    assert [str(key) for key in schema] == [CONF_EMAIL, CONF_PASSWORD, SECTION_ADVANCED]
+    assert schema[SECTION_ADVANCED].options == {"collapsed": True}
+    # Pre-filled with the entry's values, never with the password.
+    assert suggested(result) == {
+        CONF_EMAIL: ACCOUNT_EMAIL,
+        SECTION_ADVANCED: {CONF_HOST_NAME: "my.charge.space", CONF_BASE_URL: url},
+    }
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {CONF_EMAIL: ACCOUNT_EMAIL, CONF_PASSWORD: "wrong"}
+        result["flow_id"], reconfigure_input(url, password="wrong")
     )
     assert result["errors"] == {"base": "invalid_auth"}
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {CONF_EMAIL: ACCOUNT_EMAIL.upper(), CONF_PASSWORD: "new-password"}
+        result["flow_id"],
+        reconfigure_input(url, email=ACCOUNT_EMAIL.upper(), password="new-password"),
     )
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "reconfigure_successful"
     assert mock_config_entry.data[CONF_PASSWORD] == "new-password"
     assert mock_config_entry.data[CONF_EMAIL] == ACCOUNT_EMAIL.upper()
+    assert mock_config_entry.data[CONF_BASE_URL] == url
+    assert mock_config_entry.options == {CONF_UPDATE_INTERVAL: 60}
 
 
 async def test_reconfigure_advanced(
@@ -254,40 +342,53 @@ async def test_reconfigure_advanced(
 ) -> None:
     mock_config_entry.add_to_hass(hass)
     url = simulator.url("chargeamps")
-    result = await mock_config_entry.start_reconfigure_flow(hass, show_advanced_options=True)
-    assert set(result["data_schema"].schema) == {
-        CONF_EMAIL,
-        CONF_PASSWORD,
-        CONF_HOST_NAME,
-        CONF_BASE_URL,
+    result = await mock_config_entry.start_reconfigure_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], reconfigure_input("not a url")
+    )
+    assert result["errors"] == {SECTION_ADVANCED: "invalid_base_url"}
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], reconfigure_input("not a url", host_name=" ")
+    )
+    assert result["errors"] == {SECTION_ADVANCED: "invalid_host"}
+    # What was typed comes back, not the entry's values.
+    assert suggested(result) == {
+        CONF_EMAIL: ACCOUNT_EMAIL,
+        SECTION_ADVANCED: {CONF_HOST_NAME: " ", CONF_BASE_URL: "not a url"},
     }
-    user_input = {**CREDENTIALS, CONF_HOST_NAME: "my.charge.space", CONF_BASE_URL: "not a url"}
-    result = await hass.config_entries.flow.async_configure(result["flow_id"], user_input)
-    assert result["errors"] == {CONF_BASE_URL: "invalid_base_url"}
-    user_input[CONF_HOST_NAME] = " "
-    result = await hass.config_entries.flow.async_configure(result["flow_id"], user_input)
-    assert result["errors"] == {
-        CONF_HOST_NAME: "invalid_host",
-        CONF_BASE_URL: "invalid_base_url",
-    }
-    user_input[CONF_HOST_NAME] = "my.charge.space:443"
-    user_input[CONF_BASE_URL] = f"{url}/"
-    result = await hass.config_entries.flow.async_configure(result["flow_id"], user_input)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], reconfigure_input(f"{url}/", host_name=" my.charge.space:443 ")
+    )
     assert result["reason"] == "reconfigure_successful"
     assert mock_config_entry.data[CONF_BASE_URL] == url
+    assert mock_config_entry.data[CONF_HOST_NAME] == "my.charge.space:443"
+
+
+async def test_reconfigure_entry_without_endpoint(
+    hass: HomeAssistant, simulator: Simulator
+) -> None:
+    """An entry without host name and base URL is offered the defaults."""
+    entry = MockConfigEntry(domain=DOMAIN, unique_id=ACCOUNT_EMAIL, data=CREDENTIALS)
+    entry.add_to_hass(hass)
+    result = await entry.start_reconfigure_flow(hass)
+    assert suggested(result)[SECTION_ADVANCED] == {
+        CONF_HOST_NAME: "my.charge.space",
+        CONF_BASE_URL: "https://my.charge.space",
+    }
 
 
 async def test_reconfigure_wrong_account(
-    hass: HomeAssistant, mock_config_entry: MockConfigEntry
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry, vendor: ChargeAmpsVendor
 ) -> None:
     mock_config_entry.add_to_hass(hass)
     result = await mock_config_entry.start_reconfigure_flow(hass)
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {CONF_EMAIL: "someone@else.example", CONF_PASSWORD: "x"}
+        result["flow_id"], reconfigure_input("https://my.charge.space", "someone@else.example")
     )
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "wrong_account"
     assert mock_config_entry.data[CONF_EMAIL] == ACCOUNT_EMAIL
+    assert vendor.logins == 0
 
 
 async def test_options_flow(hass: HomeAssistant, mock_config_entry: MockConfigEntry) -> None:

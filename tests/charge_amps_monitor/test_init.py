@@ -18,10 +18,13 @@ from homeassistant.const import (
     STATE_UNAVAILABLE,
 )
 from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
+from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 
 from custom_components.charge_amps_monitor import async_remove_config_entry_device
 from custom_components.charge_amps_monitor.api import ChargeAmpsClient
@@ -60,6 +63,13 @@ async def tick(
 
 def owned_count(simulator: Simulator) -> int:
     return simulator.log.count("chargeamps", OWNED)
+
+
+def device_of(
+    hass: HomeAssistant, entry: MockConfigEntry, charger_id: str
+) -> dr.DeviceEntry | None:
+    """Return the entry's device of a charger."""
+    return dr.async_get(hass).async_get_device_by_identifier((DOMAIN, charger_id), entry.entry_id)
 
 
 async def test_setup_and_unload(
@@ -345,6 +355,56 @@ async def test_options_apply_without_restart(
     assert owned_count(simulator) == polls + 1
 
 
+async def test_no_update_listener(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    vendor: ChargeAmpsVendor,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Saving a token changes entry.data only; reauth reloads without any warning."""
+    entry = init_integration
+    assert entry.update_listeners == []
+    coordinator = entry.runtime_data.coordinator
+    vendor.active_tokens.clear()
+    await coordinator.async_refresh()  # a refused token: a new login, saved to entry.data
+    assert read_jwt(entry.data[CONF_TOKEN])["jti"] == vendor.active_tokens[-1]
+    assert entry.runtime_data.coordinator is coordinator
+    assert coordinator.update_interval == timedelta(seconds=60)
+
+    vendor.password = "new-password"
+    result = await entry.start_reauth_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_PASSWORD: "new-password"}
+    )
+    assert result["reason"] == "reauth_successful"
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.LOADED
+    assert entry.runtime_data.coordinator is not coordinator  # reloaded
+    assert "update listener" not in caplog.text
+    assert "deprecated" not in caplog.text
+
+
+async def test_options_while_not_loaded(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry, simulator: Simulator
+) -> None:
+    """Options saved while setup is retrying are used once the entry is set up."""
+    simulator.faults.inject("chargeamps", "/api/users/chargepoints/owned", status=503)
+    mock_config_entry.add_to_hass(hass)
+    assert not await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    assert mock_config_entry.state is ConfigEntryState.SETUP_RETRY
+    result = await hass.config_entries.options.async_init(mock_config_entry.entry_id)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {CONF_UPDATE_INTERVAL: 120}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert mock_config_entry.options == {CONF_UPDATE_INTERVAL: 120}
+    simulator.faults.clear()
+    assert await hass.config_entries.async_reload(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert mock_config_entry.state is ConfigEntryState.LOADED
+    assert mock_config_entry.runtime_data.coordinator.update_interval == timedelta(seconds=120)
+
+
 async def test_options_during_backoff(
     hass: HomeAssistant,
     init_integration: MockConfigEntry,
@@ -370,7 +430,6 @@ async def test_chargers_added_and_removed(
     freezer: FrozenDateTimeFactory,
 ) -> None:
     entry = init_integration
-    devices = dr.async_get(hass)
     entities = er.async_get(hass)
     before = len(er.async_entries_for_config_entry(entities, entry.entry_id))
 
@@ -378,7 +437,7 @@ async def test_chargers_added_and_removed(
     assert isinstance(vendor, ChargeAmpsVendor)
     vendor.charge_points["2401010001A"] = make_aura("2401010001A", "Driveway")
     await tick(hass, freezer, simulator, 60)
-    assert devices.async_get_device({(DOMAIN, "2401010001A")}) is not None
+    assert device_of(hass, entry, "2401010001A") is not None
     assert hass.states.get("sensor.driveway_connector_2_power") is not None
     after_add = len(er.async_entries_for_config_entry(entities, entry.entry_id))
     assert after_add - before == before // 2
@@ -386,10 +445,10 @@ async def test_chargers_added_and_removed(
     del vendor.charge_points[AURA_ID]
     await tick(hass, freezer, simulator, 60)
     # Missing from one answer: kept, unavailable; missing from the next one too: removed.
-    assert devices.async_get_device({(DOMAIN, AURA_ID)}) is not None
+    assert device_of(hass, entry, AURA_ID) is not None
     assert hass.states.get("sensor.carport_charger_status").state == STATE_UNAVAILABLE
     await tick(hass, freezer, simulator, 60)
-    assert devices.async_get_device({(DOMAIN, AURA_ID)}) is None
+    assert device_of(hass, entry, AURA_ID) is None
     assert hass.states.get("sensor.carport_charger_status") is None
     assert len(er.async_entries_for_config_entry(entities, entry.entry_id)) == before
 
@@ -423,14 +482,13 @@ async def test_only_charger_removed_and_returned(
     halo = vendor.charge_points.pop(HALO_ID)
     await tick(hass, freezer, simulator, 60)
     await tick(hass, freezer, simulator, 60)
-    devices = dr.async_get(hass)
-    assert devices.async_get_device({(DOMAIN, HALO_ID)}) is None
+    assert device_of(hass, mock_config_entry, HALO_ID) is None
     assert hass.states.get("sensor.garage_charger_status") is None
     assert not er.async_entries_for_config_entry(entities, mock_config_entry.entry_id)
 
     vendor.charge_points[HALO_ID] = halo
     await tick(hass, freezer, simulator, 60)
-    assert devices.async_get_device({(DOMAIN, HALO_ID)}) is not None
+    assert device_of(hass, mock_config_entry, HALO_ID) is not None
     assert hass.states.get("sensor.garage_charger_status").state == "online"
     assert hass.states.get("sensor.garage_connector_1_power") is not None
     assert {
@@ -454,11 +512,11 @@ async def test_device_removed_by_user_comes_back(
     halo = vendor.charge_points[HALO_ID]
     halo.connectors.clear()  # no evolving values: the answers below do not change
     await tick(hass, freezer, simulator, 60)
-    device = devices.async_get_device({(DOMAIN, AURA_ID)})
+    device = device_of(hass, entry, AURA_ID)
     assert device is not None
     # What Home Assistant does when the user deletes the device.
     assert await async_remove_config_entry_device(hass, entry, device)
-    devices.async_update_device(device.id, remove_config_entry_id=entry.entry_id)
+    devices.async_remove_device(device.id)
     await hass.async_block_till_done()
     assert hass.states.get("sensor.carport_charger_status") is None
     await tick(hass, freezer, simulator, 60)
@@ -486,7 +544,6 @@ async def test_one_empty_or_partial_answer_keeps_devices(
 ) -> None:
     """A transient empty or partial owned list does not delete the user's devices."""
     entry = init_integration
-    devices = dr.async_get(hass)
     entities = er.async_get(hass)
     unique_ids = {e.unique_id for e in er.async_entries_for_config_entry(entities, entry.entry_id)}
     if body == "partial":
@@ -496,14 +553,14 @@ async def test_one_empty_or_partial_answer_keeps_devices(
             "chargeamps", "/api/users/chargepoints/owned", status=200, body=body, remaining=1
         )
     await tick(hass, freezer, simulator, 60)
-    assert devices.async_get_device({(DOMAIN, AURA_ID)}) is not None
+    assert device_of(hass, entry, AURA_ID) is not None
     assert hass.states.get("sensor.carport_charger_status").state == STATE_UNAVAILABLE
     assert hass.states.get("sensor.carport_connector_1_power").state == STATE_UNAVAILABLE
     if body == "partial":
         assert hass.states.get("sensor.garage_charger_status").state == "online"
         vendor.charge_points[AURA_ID] = aura
     else:
-        assert devices.async_get_device({(DOMAIN, HALO_ID)}) is not None
+        assert device_of(hass, entry, HALO_ID) is not None
         assert hass.states.get("sensor.garage_charger_status").state == STATE_UNAVAILABLE
 
     # The next full answer brings everything back, with the same entities and no duplicates.
@@ -521,10 +578,10 @@ async def test_one_empty_or_partial_answer_keeps_devices(
     await tick(hass, freezer, simulator, 60)
     simulator.faults.inject("chargeamps", "/api/users/chargepoints/owned", status=500, remaining=1)
     await tick(hass, freezer, simulator, 60)
-    assert devices.async_get_device({(DOMAIN, AURA_ID)}) is not None
+    assert device_of(hass, entry, AURA_ID) is not None
     await tick(hass, freezer, simulator, 60)
-    assert devices.async_get_device({(DOMAIN, AURA_ID)}) is None
-    assert devices.async_get_device({(DOMAIN, HALO_ID)}) is not None
+    assert device_of(hass, entry, AURA_ID) is None
+    assert device_of(hass, entry, HALO_ID) is not None
 
 
 async def test_connector_lost_and_regained(
@@ -559,13 +616,77 @@ async def test_connector_lost_and_regained(
 
 async def test_remove_device(hass: HomeAssistant, init_integration: MockConfigEntry) -> None:
     devices = dr.async_get(hass)
-    halo = devices.async_get_device({(DOMAIN, HALO_ID)})
+    halo = device_of(hass, init_integration, HALO_ID)
     assert halo is not None
     assert not await async_remove_config_entry_device(hass, init_integration, halo)
     stale = devices.async_get_or_create(
         config_entry_id=init_integration.entry_id, identifiers={(DOMAIN, "gone")}
     )
     assert await async_remove_config_entry_device(hass, init_integration, stale)
+
+
+async def _ws_remove(
+    hass: HomeAssistant, hass_ws_client: WebSocketGenerator, device: dr.DeviceEntry
+) -> bool:
+    """Delete a device the way the device page does; return whether it was allowed."""
+    client = await hass_ws_client(hass)
+    await client.send_json_auto_id(
+        {"type": "config/device_registry/remove", "device_id": device.id}
+    )
+    response = await client.receive_json()
+    return bool(response["success"])
+
+
+async def test_remove_device_from_device_page(
+    hass: HomeAssistant, hass_ws_client: WebSocketGenerator, init_integration: MockConfigEntry
+) -> None:
+    assert await async_setup_component(hass, "config", {})
+    halo = device_of(hass, init_integration, HALO_ID)
+    assert halo is not None
+    assert not await _ws_remove(hass, hass_ws_client, halo)
+    stale = dr.async_get(hass).async_get_or_create(
+        config_entry_id=init_integration.entry_id, identifiers={(DOMAIN, "gone")}
+    )
+    assert await _ws_remove(hass, hass_ws_client, stale)
+    assert device_of(hass, init_integration, "gone") is None
+    assert device_of(hass, init_integration, HALO_ID) is not None
+
+
+async def test_remove_device_while_not_loaded(
+    hass: HomeAssistant,
+    hass_ws_client: WebSocketGenerator,
+    mock_config_entry: MockConfigEntry,
+    simulator: Simulator,
+) -> None:
+    """While setup is retrying nothing is known about the account: removal is allowed.
+
+    A charger still on the account gets its device back, with the same entities, once the
+    entry is set up.
+    """
+    assert await async_setup_component(hass, "config", {})
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    entities = er.async_get(hass)
+    power = entities.async_get_entity_id("sensor", DOMAIN, f"{HALO_ID}_c1_power")
+    assert power == "sensor.garage_connector_1_power"
+
+    simulator.faults.inject("chargeamps", "/api/users/chargepoints/owned", status=503)
+    assert not await hass.config_entries.async_reload(mock_config_entry.entry_id)
+    assert mock_config_entry.state is ConfigEntryState.SETUP_RETRY
+    halo = device_of(hass, mock_config_entry, HALO_ID)
+    assert halo is not None
+    assert await _ws_remove(hass, hass_ws_client, halo)
+    assert device_of(hass, mock_config_entry, HALO_ID) is None
+    assert entities.async_get_entity_id("sensor", DOMAIN, f"{HALO_ID}_c1_power") is None
+
+    simulator.faults.clear()
+    assert await hass.config_entries.async_reload(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert mock_config_entry.state is ConfigEntryState.LOADED
+    assert device_of(hass, mock_config_entry, HALO_ID) is not None
+    assert hass.states.get(power) is not None
+    assert entities.async_get_entity_id("sensor", DOMAIN, f"{HALO_ID}_c1_power") == power
 
 
 async def test_logins_per_simulated_day(
@@ -595,18 +716,17 @@ async def test_flow_and_setup_log_in_once(
     hass: HomeAssistant, simulator: Simulator, vendor: ChargeAmpsVendor
 ) -> None:
     """The token of the flow's credential check is the one the entry starts with."""
-    result = await hass.config_entries.flow.async_init(
-        DOMAIN, context={"source": SOURCE_USER, "show_advanced_options": True}
-    )
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {CONF_EMAIL: ACCOUNT_EMAIL, CONF_PASSWORD: ACCOUNT_PASSWORD}
-    )
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"],
         {
-            CONF_HOST_NAME: "my.charge.space",
-            CONF_BASE_URL: simulator.url("chargeamps"),
-            CONF_UPDATE_INTERVAL: 60,
+            CONF_EMAIL: ACCOUNT_EMAIL,
+            CONF_PASSWORD: ACCOUNT_PASSWORD,
+            "advanced": {
+                CONF_HOST_NAME: "my.charge.space",
+                CONF_BASE_URL: simulator.url("chargeamps"),
+                CONF_UPDATE_INTERVAL: 60,
+            },
         },
     )
     await hass.async_block_till_done()

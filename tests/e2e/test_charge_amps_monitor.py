@@ -1,8 +1,8 @@
 """Charge Amps Monitor in a real Home Assistant against the simulator.
 
-Covers the flow with its advanced step, live values, both status forms, an offline charger,
-a charger added and removed while running, the options flow applied without a reload, token
-re-use, reauthentication and redacted diagnostics.
+Covers the one-step flow with its advanced section, live values, both status forms, an offline
+charger, a charger added and removed while running, the options flow applied without a reload,
+token re-use, reauthentication and redacted diagnostics.
 """
 
 from __future__ import annotations
@@ -30,11 +30,26 @@ def _refreshed(hass_env: HassEnv, check: Any) -> Any:
 
 
 def test_charge_amps_monitor_end_to_end(hass_env: HassEnv) -> None:
+    # The form as the frontend gets it: the expert settings in a collapsed section, with the
+    # real service as default.
+    form = hass_env.api("POST", "/api/config/config_entries/flow", {"handler": DOMAIN})
+    hass_env.api("DELETE", f"/api/config/config_entries/flow/{form['flow_id']}")
+    fields = {field["name"]: field for field in form["data_schema"]}
+    assert list(fields) == ["email", "password", "advanced"]
+    assert (fields["advanced"]["type"], fields["advanced"]["expanded"]) == ("expandable", False)
+    defaults = {field["name"]: field.get("default") for field in fields["advanced"]["schema"]}
+    assert defaults == {
+        "host_name": "my.charge.space",
+        "base_url": "https://my.charge.space",
+        "update_interval": 60,
+    }
+
     steps = hass_env.dev_steps(DOMAIN)
-    assert len(steps) == 2 and "base_url" in steps[1]  # walks through the advanced step
+    # One step: the credentials, with the simulator's URL in the collapsed advanced section.
+    assert len(steps) == 1 and "base_url" in steps[0]["advanced"]
     hass_env.sim("POST", f"{CONTROL}/account", {"revoke_tokens": True})
     logins_before = hass_env.sim("GET", f"{CONTROL}/state")["logins"]
-    result = hass_env.add_entry(DOMAIN, steps, advanced=True)
+    result = hass_env.add_entry(DOMAIN, steps)
     assert result["type"] in ("create_entry", "abort"), result
     entry = hass_env.wait_for(lambda: _entry(hass_env), timeout=60)
 

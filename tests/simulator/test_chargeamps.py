@@ -265,8 +265,17 @@ async def test_control_account(simulator: Simulator) -> None:
 async def test_dev_entries(simulator: Simulator) -> None:
     (entry,) = _vendor(simulator).dev_entries("http://127.0.0.1:8765")
     assert entry.domain == "charge_amps_monitor"
-    assert entry.steps[0] == {"email": ACCOUNT_EMAIL, "password": ACCOUNT_PASSWORD}
-    assert entry.steps[1]["base_url"] == "http://127.0.0.1:8765/chargeamps"
+    assert entry.steps == [
+        {
+            "email": ACCOUNT_EMAIL,
+            "password": ACCOUNT_PASSWORD,
+            "advanced": {
+                "host_name": "my.charge.space",
+                "base_url": "http://127.0.0.1:8765/chargeamps",
+                "update_interval": 60,
+            },
+        }
+    ]
 
 
 async def test_client_against_simulator_logins_per_day(simulator: Simulator) -> None:
