@@ -207,11 +207,13 @@ class Charger:
 
 
 def _initial_chargers() -> dict[str, Charger]:
+    # Names no other simulated vendor uses: the dev Home Assistant runs all four integrations,
+    # and equal device names would mix their devices and entity ids.
     chargers = [
         Charger(
             serial="051215",
             token="sim-goe-051215",  # noqa: S106 - a simulated token
-            name="Garage",
+            name="Driveway",
             variant=22,
             plugged=True,
             need_wh=40000.0,
@@ -224,7 +226,7 @@ def _initial_chargers() -> dict[str, Charger]:
         Charger(
             serial="072931",
             token="sim-goe-072931",  # noqa: S106 - a simulated token
-            name="Carport",
+            name="Barn",
             variant=11,
             plugged=False,
             need_wh=0.0,

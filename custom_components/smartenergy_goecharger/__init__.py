@@ -8,11 +8,7 @@ from typing import Any
 from homeassistant.const import CONF_NAME, Platform
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryError
-from homeassistant.helpers import (
-    config_validation as cv,
-    entity_registry as er,
-    issue_registry as ir,
-)
+from homeassistant.helpers import config_validation as cv, entity_registry as er
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.typing import ConfigType
 
@@ -33,7 +29,7 @@ from .coordinator import (
     GoeConfigEntry,
     GoeCoordinator,
     GoeRuntimeData,
-    unreachable_issue_id,
+    async_delete_issues,
 )
 from .services import async_setup_services
 
@@ -79,9 +75,9 @@ async def async_unload_entry(hass: HomeAssistant, entry: GoeConfigEntry) -> bool
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: GoeConfigEntry) -> None:
-    """Forget the outage and the repair issue of a removed charger."""
+    """Forget the outage and the repair issues of a removed charger."""
     hass.data.get(UNREACHABLE_SINCE, {}).pop(entry.entry_id, None)
-    ir.async_delete_issue(hass, DOMAIN, unreachable_issue_id(entry.entry_id))
+    async_delete_issues(hass, entry.entry_id)
 
 
 @callback

@@ -12,6 +12,10 @@ from typing import Any, Final
 import aiohttp
 
 DEFAULT_BASE_URL: Final = "https://{serial}.api.v3.go-e.io"
+# Every poll reads it and the config flow validates the token with it: only its refusal
+# means the token itself is refused.
+STATUS_PATH: Final = "/api/status"
+SET_PATH: Final = "/api/set"
 REQUEST_TIMEOUT: Final = aiohttp.ClientTimeout(total=15)
 
 # Only the keys the integration reads; the unfiltered status holds hundreds.
@@ -143,7 +147,21 @@ class GoeResponseError(GoeError):
 
 
 class GoeAuthError(GoeError):
-    """The token was refused (HTTP 401)."""
+    """The token was refused by /api/status (HTTP 401)."""
+
+
+class GoeEndpointRefusedError(GoeError):
+    """An endpoint other than /api/status refused the request (HTTP 401 or 403).
+
+    go-e has no login: /api/status, which every poll needs, decides whether the token is
+    valid. A refusal by another endpoint (``/api/set``) is that endpoint's, not the token's.
+    """
+
+    def __init__(self, path: str, status: int) -> None:
+        """Remember which endpoint refused, and how."""
+        super().__init__(f"{path} refused the request (HTTP {status})")
+        self.path = path
+        self.status = status
 
 
 class GoeUnavailableError(GoeError):
@@ -155,7 +173,7 @@ class GoeOfflineError(GoeUnavailableError):
 
 
 class GoeCloudDisabledError(GoeUnavailableError):
-    """The charger is offline or its cloud API is disabled (HTTP 403)."""
+    """The cloud API of the charger is disabled in the go-e app (HTTP 403 from /api/status)."""
 
 
 class GoeRateLimitError(GoeError):
@@ -364,10 +382,12 @@ class GoeChargerClient:
 
     @staticmethod
     def _raise_for_status(path: str, status: int, body: Any, headers: Any) -> None:
+        if status in (401, 403) and path != STATUS_PATH:
+            raise GoeEndpointRefusedError(path, status)
         if status == 401:
             raise GoeAuthError("the API token was refused")
         if status == 403:
-            raise GoeCloudDisabledError("charger offline or cloud API disabled")
+            raise GoeCloudDisabledError("the cloud API of the charger is disabled")
         if status == 404 and isinstance(body, dict) and body.get("success") is False:
             raise GoeOfflineError(str(body.get("reason") or "charger offline"))
         if status == 429:
@@ -376,17 +396,20 @@ class GoeChargerClient:
 
     async def async_get_status(self, keys: tuple[str, ...] = STATUS_KEYS) -> GoeStatus:
         """Read the status, filtered to ``keys``: one request."""
-        body, response = await self._request("/api/status", {"filter": ",".join(keys)})
+        body, response = await self._request(STATUS_PATH, {"filter": ",".join(keys)})
         # The local API answers HTTP 400 with the data when a filtered key is unknown.
         if response.status not in (200, 400) or not isinstance(body, dict) or "success" in body:
-            self._raise_for_status("/api/status", response.status, body, response.headers)
+            self._raise_for_status(STATUS_PATH, response.status, body, response.headers)
         assert isinstance(body, dict)  # noqa: S101 - narrowed by the check above
         return GoeStatus.from_json(body, _last_modified(response.headers.get("Last-Modified")))
 
     async def async_set(self, values: dict[str, Any]) -> None:
-        """Set one or more keys in one request; raise GoeRejectedError if any is refused."""
+        """Set one or more keys in one request; raise GoeRejectedError if any is refused.
+
+        A 401/403 raises GoeEndpointRefusedError: /api/status judges the token.
+        """
         params = {key: encode_value(value) for key, value in values.items()}
-        body, response = await self._request("/api/set", params)
+        body, response = await self._request(SET_PATH, params)
         status = response.status
         refused: dict[str, Any] = {}
         if isinstance(body, dict):
@@ -396,7 +419,7 @@ class GoeChargerClient:
         if status in (200, 202, 422, 500) and (refused or status == 422):
             detail = "; ".join(f"{k}: {v}" for k, v in refused.items()) or "all values rejected"
             raise GoeRejectedError(detail)
-        self._raise_for_status("/api/set", status, body, response.headers)
+        self._raise_for_status(SET_PATH, status, body, response.headers)
 
 
 def _retry_after(value: str | None) -> float | None:

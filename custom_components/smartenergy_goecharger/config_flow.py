@@ -28,6 +28,7 @@ from .api import (
     DEFAULT_BASE_URL,
     GoeAuthError,
     GoeChargerClient,
+    GoeCloudDisabledError,
     GoeError,
     GoeStatus,
     GoeUnavailableError,
@@ -93,6 +94,8 @@ class GoeChargerConfigFlow(ConfigFlow, domain=DOMAIN):
             status = await client.async_get_status()
         except GoeAuthError:
             errors["base"] = "invalid_auth"
+        except GoeCloudDisabledError:
+            errors["base"] = "cloud_api_disabled"
         except GoeUnavailableError:
             errors["base"] = "offline"
         except GoeError:
@@ -129,7 +132,8 @@ class GoeChargerConfigFlow(ConfigFlow, domain=DOMAIN):
         """
         fields: dict[Any, Any] = {}
         if entry_data is None:
-            fields[vol.Required(CONF_NAME, default="go-e Charger")] = str
+            # No default: left empty, the charger's own name is used.
+            fields[vol.Optional(CONF_NAME)] = str
             fields[vol.Required(CONF_SERIAL)] = str
             fields[vol.Required(CONF_API_TOKEN)] = _PASSWORD
         else:
@@ -152,7 +156,7 @@ class GoeChargerConfigFlow(ConfigFlow, domain=DOMAIN):
                 self._abort_if_unique_id_configured()
                 # A blank name falls back to the charger's own name, then to the serial.
                 data[CONF_NAME] = (
-                    data[CONF_NAME]
+                    data.get(CONF_NAME)
                     or (status.friendly_name or "").strip()
                     or f"go-e {data[CONF_SERIAL]}"
                 )

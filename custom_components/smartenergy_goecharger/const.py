@@ -18,7 +18,9 @@ DEFAULT_SCAN_INTERVAL: Final = 30
 MIN_SCAN_INTERVAL: Final = 10
 MAX_SCAN_INTERVAL: Final = 60000
 
-# A 403/404 lasting this long raises a repair issue (the cloud API may be disabled).
+# An offline charger (HTTP 404 "Data is outdated") this long raises a repair issue. A disabled
+# cloud API (HTTP 403) raises its own issue at once: waiting does not fix a setting.
 UNREACHABLE_ISSUE_AFTER: Final = timedelta(minutes=30)
 
 ISSUE_UNREACHABLE: Final = "charger_unreachable"
+ISSUE_CLOUD_API_DISABLED: Final = "cloud_api_disabled"

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 import math
 
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
@@ -27,17 +27,31 @@ from .const import (
     CONF_SCAN_INTERVAL,
     DEFAULT_SCAN_INTERVAL,
     DOMAIN,
+    ISSUE_CLOUD_API_DISABLED,
     ISSUE_UNREACHABLE,
     LOGGER,
     UNREACHABLE_ISSUE_AFTER,
 )
 
 UNREACHABLE_SINCE: HassKey[dict[str, datetime]] = HassKey(f"{DOMAIN}_unreachable_since")
+LEARN_MORE_URL = "https://github.com/goecharger/go-eCharger-API-v2/blob/main/cloudapi-en.md"
 
 
 def unreachable_issue_id(entry_id: str) -> str:
     """Return the id of the repair issue of an entry whose charger is unreachable."""
     return f"{ISSUE_UNREACHABLE}_{entry_id}"
+
+
+def cloud_api_issue_id(entry_id: str) -> str:
+    """Return the id of the repair issue of an entry whose charger has its cloud API off."""
+    return f"{ISSUE_CLOUD_API_DISABLED}_{entry_id}"
+
+
+@callback
+def async_delete_issues(hass: HomeAssistant, entry_id: str) -> None:
+    """Delete the repair issues of an entry."""
+    ir.async_delete_issue(hass, DOMAIN, unreachable_issue_id(entry_id))
+    ir.async_delete_issue(hass, DOMAIN, cloud_api_issue_id(entry_id))
 
 
 @dataclass
@@ -107,12 +121,14 @@ class GoeCoordinator(DataUpdateCoordinator[GoeStatus]):
                 translation_domain=DOMAIN, translation_key="auth_failed"
             ) from err
         except GoeOfflineError as err:
+            # The cloud accepts the token again (the cloud API is on): only the charger is away.
+            ir.async_delete_issue(self.hass, DOMAIN, cloud_api_issue_id(self.config_entry.entry_id))
             self._unreachable()
             raise UpdateFailed(
                 translation_domain=DOMAIN, translation_key="charger_offline"
             ) from err
         except GoeCloudDisabledError as err:
-            self._unreachable()
+            self._cloud_api_disabled()
             raise UpdateFailed(
                 translation_domain=DOMAIN, translation_key="cloud_api_disabled"
             ) from err
@@ -132,19 +148,22 @@ class GoeCoordinator(DataUpdateCoordinator[GoeStatus]):
             ) from err
         self.update_interval = self.interval
         if self.hass.data.get(UNREACHABLE_SINCE, {}).pop(self.config_entry.entry_id, None):
-            ir.async_delete_issue(self.hass, DOMAIN, self.issue_id)
+            async_delete_issues(self.hass, self.config_entry.entry_id)
         return status
 
-    def _unreachable(self) -> None:
-        """Raise a repair issue once the charger has been unreachable for a while.
-
-        The start of the outage is kept across setup retries (a new coordinator each time),
-        so a charger whose cloud API is disabled gets the issue even if it never loaded.
-        """
-        now = dt_util.utcnow()
+    def _outage_since(self) -> datetime:
+        """Return when the charger stopped answering (kept across setup retries)."""
         outages = self.hass.data.setdefault(UNREACHABLE_SINCE, {})
-        since = outages.setdefault(self.config_entry.entry_id, now)
-        if now - since >= UNREACHABLE_ISSUE_AFTER:
+        return outages.setdefault(self.config_entry.entry_id, dt_util.utcnow())
+
+    def _unreachable(self) -> None:
+        """Raise a repair issue once the charger has been offline for a while.
+
+        An offline charger may come back by itself, so the issue waits. The start of the
+        outage is kept across setup retries (a new coordinator each time), so a charger
+        that never loaded gets the issue too.
+        """
+        if dt_util.utcnow() - self._outage_since() >= UNREACHABLE_ISSUE_AFTER:
             ir.async_create_issue(
                 self.hass,
                 DOMAIN,
@@ -153,5 +172,19 @@ class GoeCoordinator(DataUpdateCoordinator[GoeStatus]):
                 severity=ir.IssueSeverity.WARNING,
                 translation_key=ISSUE_UNREACHABLE,
                 translation_placeholders={"name": self.config_entry.title},
-                learn_more_url="https://github.com/goecharger/go-eCharger-API-v2/blob/main/cloudapi-en.md",
+                learn_more_url=LEARN_MORE_URL,
             )
+
+    def _cloud_api_disabled(self) -> None:
+        """Raise the repair issue at once: only switching the cloud API on in the app helps."""
+        self._outage_since()
+        ir.async_create_issue(
+            self.hass,
+            DOMAIN,
+            cloud_api_issue_id(self.config_entry.entry_id),
+            is_fixable=False,
+            severity=ir.IssueSeverity.ERROR,
+            translation_key=ISSUE_CLOUD_API_DISABLED,
+            translation_placeholders={"name": self.config_entry.title},
+            learn_more_url=LEARN_MORE_URL,
+        )

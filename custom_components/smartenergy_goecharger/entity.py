@@ -10,7 +10,7 @@ from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity import EntityDescription
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
-from .api import GoeAuthError, GoeError, GoeRejectedError, GoeUnavailableError
+from .api import GoeEndpointRefusedError, GoeError, GoeRejectedError, GoeUnavailableError
 from .const import CONF_SERIAL, DOMAIN
 from .coordinator import GoeCoordinator
 
@@ -21,6 +21,8 @@ async def async_call_charger(coordinator: GoeCoordinator, values: dict[str, Any]
     """Set values on the charger, map client errors to translated errors, then refresh.
 
     Accepted values are read back once the charger applied them (one status request).
+    A 401/403 from /api/set is a refusal of the write only: /api/status, which every poll
+    needs, judges the token, so no reauth flow starts here.
     """
     try:
         await coordinator.client.async_set(values)
@@ -34,9 +36,12 @@ async def async_call_charger(coordinator: GoeCoordinator, values: dict[str, Any]
         raise HomeAssistantError(
             translation_domain=DOMAIN, translation_key="charger_offline"
         ) from err
-    except GoeAuthError as err:
-        coordinator.config_entry.async_start_reauth(coordinator.hass)
-        raise HomeAssistantError(translation_domain=DOMAIN, translation_key="auth_failed") from err
+    except GoeEndpointRefusedError as err:
+        raise HomeAssistantError(
+            translation_domain=DOMAIN,
+            translation_key="write_refused",
+            translation_placeholders={"status": str(err.status)},
+        ) from err
     except GoeError as err:
         raise HomeAssistantError(
             translation_domain=DOMAIN,

@@ -79,7 +79,8 @@ SENSORS: tuple[GoeSensorEntityDescription, ...] = (
         translation_key="energy_since_car_connected",
         device_class=SensorDeviceClass.ENERGY,
         native_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
-        state_class=SensorStateClass.TOTAL,
+        # It starts again at 0 when a car is plugged in: for statistics that drop is a reset.
+        state_class=SensorStateClass.TOTAL_INCREASING,
         suggested_display_precision=2,
         value_fn=lambda s: s.session_energy,
     ),

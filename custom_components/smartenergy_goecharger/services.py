@@ -50,37 +50,66 @@ PHASE_SCHEMA = vol.Schema(
 TRANSACTION_SCHEMA = vol.Schema({**_DEVICE, vol.Required(ATTR_STATUS): _transaction})
 
 
-def _coordinator(hass: HomeAssistant, device_name: str) -> GoeCoordinator:
-    """Find a loaded charger by configured name, serial or config entry id."""
+def _serial(entry: GoeConfigEntry) -> str:
+    return str(entry.unique_id or entry.data.get(CONF_SERIAL) or "")
+
+
+def _find_entry(hass: HomeAssistant, device_name: str) -> GoeConfigEntry:
+    """Find a charger by config entry id, serial number or configured name.
+
+    Ids and serial numbers name one charger; names need not: a name that several chargers
+    share is refused rather than sent to one of them.
+    """
     wanted = device_name.casefold()
-    entry: GoeConfigEntry
-    for entry in hass.config_entries.async_entries(DOMAIN):
-        names = {
-            entry.entry_id.casefold(),
-            entry.title.casefold(),
-            str(entry.data.get(CONF_NAME, "")).casefold(),
-            str(entry.unique_id or entry.data.get(CONF_SERIAL) or "").casefold(),
-        }
-        if wanted in names - {""}:
-            if entry.state is ConfigEntryState.SETUP_RETRY:
-                # Set up failed because the charger could not be reached: not a user error.
-                raise HomeAssistantError(
-                    translation_domain=DOMAIN,
-                    translation_key="charger_unavailable",
-                    translation_placeholders={"device_name": device_name},
-                )
-            if entry.state is not ConfigEntryState.LOADED:
-                raise ServiceValidationError(
-                    translation_domain=DOMAIN,
-                    translation_key="charger_not_loaded",
-                    translation_placeholders={"device_name": device_name},
-                )
-            return entry.runtime_data.coordinator
-    raise ServiceValidationError(
-        translation_domain=DOMAIN,
-        translation_key="unknown_charger",
-        translation_placeholders={"device_name": device_name},
-    )
+    entries: list[GoeConfigEntry] = hass.config_entries.async_entries(DOMAIN)
+    for entry in entries:
+        if entry.entry_id.casefold() == wanted:
+            return entry
+    by_serial = [entry for entry in entries if _serial(entry) and _serial(entry) == wanted]
+    # The owner of the serial (its unique id) before an unclaimed duplicate of 0.6.0.
+    by_serial.sort(key=lambda entry: entry.unique_id is None)
+    if by_serial:
+        return by_serial[0]
+    by_name = [
+        entry
+        for entry in entries
+        if wanted in {entry.title.casefold(), str(entry.data.get(CONF_NAME, "")).casefold()}
+    ]
+    if len(by_name) > 1:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="ambiguous_charger",
+            translation_placeholders={
+                "device_name": device_name,
+                "chargers": ", ".join(_serial(entry) or entry.entry_id for entry in by_name),
+            },
+        )
+    if not by_name:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="unknown_charger",
+            translation_placeholders={"device_name": device_name},
+        )
+    return by_name[0]
+
+
+def _coordinator(hass: HomeAssistant, device_name: str) -> GoeCoordinator:
+    """Return the coordinator of a loaded charger."""
+    entry = _find_entry(hass, device_name)
+    if entry.state is ConfigEntryState.SETUP_RETRY:
+        # Set up failed because the charger could not be reached: not a user error.
+        raise HomeAssistantError(
+            translation_domain=DOMAIN,
+            translation_key="charger_unavailable",
+            translation_placeholders={"device_name": device_name},
+        )
+    if entry.state is not ConfigEntryState.LOADED:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="charger_not_loaded",
+            translation_placeholders={"device_name": device_name},
+        )
+    return entry.runtime_data.coordinator
 
 
 def _check_current(coordinator: GoeCoordinator, current: int) -> None:

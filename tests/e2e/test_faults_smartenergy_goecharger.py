@@ -6,7 +6,8 @@ checks that the entities are back within one poll. The module shortens the scan 
 the minimum of the options (10 s) to stay fast and restores the default at the end.
 
 go-e has no login: a token "expires" when the owner generates a new one in the app, and the
-old one gets HTTP 401 from then on.
+old one gets HTTP 401 from then on. Only /api/status, which every poll needs (and the config
+flow validates with), judges the token: a 401/403 from /api/set is a refusal of the write.
 """
 
 from __future__ import annotations
@@ -119,6 +120,25 @@ def _reauth_flows(hass_env: HassEnv) -> list[dict[str, Any]]:
     return hass_env.flows_in_progress(DOMAIN, "reauth")
 
 
+def _problems(hass_env: HassEnv) -> list[str]:
+    """Return the log problems, less Home Assistant's own report of the writes refused on
+    purpose: HA 2025.4's websocket API logs every HomeAssistantError of an action with a
+    traceback ("Unexpected exception"); newer versions log it in one line."""
+    refused = str(TRANSLATIONS["exceptions"]["write_refused"]["message"]).split(" (", 1)[0]
+    expected = {
+        block[:2000]
+        for block in hass_env.log_blocks()
+        if "websocket_api" in block and "Unexpected exception" in block and refused in block
+    }
+    return [problem for problem in hass_env.log_problems() if problem not in expected]
+
+
+def _issues(hass_env: HassEnv) -> dict[str, dict[str, Any]]:
+    """Return our active repair issues by translation key."""
+    issues = hass_env.ws({"type": "repairs/list_issues"})["result"]["issues"]
+    return {i["translation_key"]: i for i in issues if i["domain"] == DOMAIN}
+
+
 @pytest.fixture(scope="module")
 def charger(hass_env: HassEnv) -> Generator[Charger]:
     """The dev charger, polled every 10 s for the campaign; the default interval afterwards."""
@@ -216,14 +236,76 @@ def test_persistent_401_starts_exactly_one_reauth(hass_env: HassEnv, charger: Ch
 
 
 def test_403_cloud_api_disabled(hass_env: HassEnv, charger: Charger) -> None:
-    """The owner turned the cloud API off: unavailable, no reauth; back once it is on."""
+    """The owner turned the cloud API off: unavailable, no reauth, and a repair issue at once
+    that says what to switch on; everything is back once it is on again."""
     hass_env.sim("POST", f"/_sim/goecharger/{SERIAL}/cloud_api", {"enabled": False})
     try:
         _outage(hass_env, charger)
         assert _reauth_flows(hass_env) == []
+        issue = hass_env.wait_for(lambda: _issues(hass_env).get("cloud_api_disabled"), timeout=5)
+        assert issue["issue_id"] == f"cloud_api_disabled_{charger.entry_id}"
+        assert issue["translation_placeholders"] == {"name": charger.name}
+        assert issue["severity"] == "error"
+        strings = hass_env.ws(
+            {
+                "type": "frontend/get_translations",
+                "language": "en",
+                "category": "issues",
+                "integration": [DOMAIN],
+            }
+        )["result"]["resources"]
+        text = strings[f"component.{DOMAIN}.issues.cloud_api_disabled.description"]
+        assert "Internet > Advanced settings" in text
+        assert "switch on the cloud API" in text
     finally:
         hass_env.sim("POST", f"/_sim/goecharger/{SERIAL}/cloud_api", {"enabled": True})
     _healed(hass_env, charger)
+    assert "cloud_api_disabled" not in _issues(hass_env)
+
+
+@pytest.mark.parametrize("status", [401, 403])
+def test_write_refused_by_the_set_endpoint(
+    hass_env: HassEnv, charger: Charger, status: int
+) -> None:
+    """/api/status accepts the token, /api/set refuses it: the writes fail with a translated
+    error, no reauth flow starts, the token is not checked again, the entities stay."""
+    number = next(e for e in charger.entities if e.startswith("number."))
+    select = next(
+        e for e in charger.entities if e.startswith("select.") and e.endswith("_phase_mode")
+    )
+    before = _device(hass_env)
+    fault = hass_env.fault(
+        VENDOR, SET_PATH, status=status, body='{"success": false, "reason": "refused"}'
+    )
+    try:
+        started = time.monotonic()
+        requests_before = hass_env.requests(VENDOR).get(STATUS_ENDPOINT, 0)
+        calls = [
+            ("select", "select_option", {"entity_id": select, "option": "one_phase"}),
+            ("number", "set_value", {"entity_id": number, "value": 10}),
+            (DOMAIN, "stop_charging", {"device_name": SERIAL}),
+        ]
+        for domain, action, data in calls:
+            reply = hass_env.ws_call_service(domain, action, data)
+            assert reply["success"] is False, (action, reply)
+            error = reply["error"]
+            assert error["code"] == "home_assistant_error", (action, error)
+            assert error["translation_key"] == "write_refused", (action, error)
+            assert f"HTTP {status}" in error["message"], (action, error)
+        assert _fault_hits(hass_env, fault) == len(calls)
+        assert _reauth_flows(hass_env) == []
+        # no status request because of the refusals: at most the regular polls
+        polls = hass_env.requests(VENDOR).get(STATUS_ENDPOINT, 0) - requests_before
+        assert polls <= 1 + (time.monotonic() - started) / INTERVAL
+        assert _device(hass_env) == before
+        hass_env.refresh(charger.probe)
+        time.sleep(2)
+        assert _all_available(hass_env, charger)
+        assert _loaded(hass_env, charger.entry_id)
+        assert _reauth_flows(hass_env) == []
+        assert _issues(hass_env) == {}
+    finally:
+        hass_env.clear_faults(VENDOR)
 
 
 def test_404_from_the_cloud(hass_env: HassEnv, charger: Charger) -> None:
@@ -292,6 +374,8 @@ def test_charger_vanishes_and_returns(hass_env: HassEnv, charger: Charger) -> No
     try:
         _outage(hass_env, charger)
         assert _reauth_flows(hass_env) == []
+        # it may come back by itself: the repair issue waits 30 minutes
+        assert _issues(hass_env) == {}
     finally:
         hass_env.sim("POST", f"/_sim/goecharger/{SERIAL}/offline", {"offline": False})
     _healed(hass_env, charger)
@@ -368,5 +452,5 @@ def test_no_secrets_and_no_traceback(hass_env: HassEnv, charger: Charger) -> Non
         assert secret not in diagnostics
         assert secret not in log
     assert json.loads(diagnostics)["data"]["entry"]["data"]["api_token"] == "**REDACTED**"
-    new_problems = [p for p in hass_env.log_problems() if p not in charger.problems_before]
+    new_problems = [p for p in _problems(hass_env) if p not in charger.problems_before]
     assert new_problems == []

@@ -10,6 +10,8 @@ from .conftest import HassEnv, HassError
 
 DOMAIN = "smartenergy_goecharger"
 SERIAL = "051215"
+IDLE_SERIAL = "072931"  # the simulator's second charger, named "Barn" in the charger (fna)
+IDLE_TOKEN = "sim-goe-072931"
 
 
 def _entity(hass_env: HassEnv, suffix: str) -> str:
@@ -28,6 +30,100 @@ def _charger(hass_env: HassEnv) -> dict[str, Any]:
 
 def _refresh(hass_env: HassEnv, entity_id: str) -> None:
     hass_env.call_service("homeassistant", "update_entity", {"entity_id": entity_id})
+
+
+def _idle_charger_steps(steps: list[dict[str, Any]], **fields: str) -> list[dict[str, Any]]:
+    """The form input for the idle charger: its serial, token and URL, plus ``fields``."""
+    url = steps[0]["advanced"]["url"].replace(SERIAL, IDLE_SERIAL)
+    return [{"serial": IDLE_SERIAL, "api_token": IDLE_TOKEN, "advanced": {"url": url}, **fields}]
+
+
+def _add_idle_charger(hass_env: HassEnv, steps: list[dict[str, Any]], **fields: str) -> str:
+    result = hass_env.add_entry(DOMAIN, _idle_charger_steps(steps, **fields))
+    assert result["type"] == "create_entry", result
+    entry_id = str(result["result"]["entry_id"])
+    hass_env.wait_for(
+        lambda: any(
+            e["entry_id"] == entry_id and e["state"] == "loaded" for e in hass_env.entries(DOMAIN)
+        ),
+        timeout=60,
+    )
+    return entry_id
+
+
+def _remove_entry(hass_env: HassEnv, entry_id: str) -> None:
+    hass_env.api("DELETE", f"/api/config/config_entries/entry/{entry_id}")
+
+
+def _translations(hass_env: HassEnv, category: str) -> dict[str, str]:
+    """Return the strings Home Assistant serves the frontend for our integration."""
+    reply = hass_env.ws(
+        {
+            "type": "frontend/get_translations",
+            "language": "en",
+            "category": category,
+            "integration": [DOMAIN],
+        }
+    )
+    assert reply["success"], reply
+    return dict(reply["result"]["resources"])
+
+
+def test_goecharger_name_left_empty_and_shared_names(hass_env: HassEnv) -> None:
+    """The form's name is optional: left out, the charger's own name (fna) is the title.
+
+    A name two chargers share is refused by the actions with a translated validation error.
+    """
+    steps = hass_env.dev_steps(DOMAIN)
+    result = hass_env.add_entry(DOMAIN, steps)
+    assert result["type"] in ("create_entry", "abort"), result
+    hass_env.wait_for(
+        lambda: any(e["state"] == "loaded" for e in hass_env.entries(DOMAIN)), timeout=60
+    )
+    flow = hass_env.api("POST", "/api/config/config_entries/flow", {"handler": DOMAIN})
+    name_field = next(f for f in flow["data_schema"] if f["name"] == "name")
+    assert name_field["optional"] is True
+    assert "default" not in name_field
+    hass_env.api("DELETE", f"/api/config/config_entries/flow/{flow['flow_id']}")
+
+    entry_id = _add_idle_charger(hass_env, steps)
+    try:
+        entry = next(e for e in hass_env.entries(DOMAIN) if e["entry_id"] == entry_id)
+        assert entry["title"] == "Barn"
+    finally:
+        _remove_entry(hass_env, entry_id)
+
+    entry_id = _add_idle_charger(hass_env, steps, name=steps[0]["name"])
+    try:
+        before = _charger(hass_env)["frc"]
+        reply = hass_env.ws_call_service(DOMAIN, "stop_charging", {"device_name": steps[0]["name"]})
+        assert reply["success"] is False, reply
+        assert reply["error"]["code"] == "service_validation_error", reply
+        assert reply["error"]["translation_key"] == "ambiguous_charger", reply
+        assert SERIAL in reply["error"]["message"]
+        assert IDLE_SERIAL in reply["error"]["message"]
+        assert _charger(hass_env)["frc"] == before
+        # the serial number still names one charger
+        reply = hass_env.ws_call_service(DOMAIN, "stop_charging", {"device_name": IDLE_SERIAL})
+        assert reply["success"] is True, reply
+        assert _charger(hass_env)["frc"] == before
+    finally:
+        _remove_entry(hass_env, entry_id)
+        hass_env.sim("POST", f"/_sim/goecharger/{IDLE_SERIAL}/car", {"connected": False})
+
+    # Every abort the flow can end with has a text, also "already_in_progress", which HA
+    # before 2026.x looks up in the integration's strings.
+    strings = _translations(hass_env, "config")
+    prefix = f"component.{DOMAIN}.config.abort."
+    for reason in (
+        "already_configured",
+        "already_in_progress",
+        "reauth_successful",
+        "reconfigure_successful",
+        "wrong_charger",
+    ):
+        assert strings.get(prefix + reason), reason
+    assert hass_env.log_problems() == []
 
 
 def test_goecharger_end_to_end(hass_env: HassEnv) -> None:

@@ -269,3 +269,13 @@ def test_dev_entries() -> None:
     assert entries[0].domain == "smartenergy_goecharger"
     assert entries[0].steps[0]["advanced"] == {"url": "http://127.0.0.1:8765/goecharger/051215"}
     assert entries[0].steps[0]["serial"] == "051215"
+
+
+def test_charger_names_differ_from_the_charge_amps_chargers(simulator: Simulator) -> None:
+    """The dev Home Assistant runs every integration: equal device names mix entity ids."""
+    goe_names = {charger.name.casefold() for charger in _vendor(simulator).chargers.values()}
+    charge_amps: Any = simulator.vendor("chargeamps")
+    other_names = {point.name.casefold() for point in charge_amps.charge_points.values()}
+    assert goe_names
+    assert other_names
+    assert not goe_names & other_names

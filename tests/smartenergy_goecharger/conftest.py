@@ -44,7 +44,7 @@ def vendor(simulator: Simulator) -> GoeChargerVendor:
 def entry_data(simulator: Simulator, serial: str = SERIAL, token: str = TOKEN) -> dict[str, Any]:
     """Return config entry data pointing at the simulator."""
     return {
-        CONF_NAME: "Garage",
+        CONF_NAME: "Driveway",
         CONF_SERIAL: serial,
         CONF_API_TOKEN: token,
         CONF_URL: f"{simulator.url('goecharger')}/{{serial}}",
@@ -56,7 +56,7 @@ def config_entry(simulator: Simulator) -> MockConfigEntry:
     """A charging wallbox in the simulator."""
     return MockConfigEntry(
         domain=DOMAIN,
-        title="Garage",
+        title="Driveway",
         unique_id=SERIAL,
         version=2,
         data=entry_data(simulator),

@@ -17,11 +17,13 @@ from custom_components.smartenergy_goecharger.api import (
     GoeChargerClient,
     GoeCloudDisabledError,
     GoeConnectionError,
+    GoeEndpointRefusedError,
     GoeOfflineError,
     GoeRateLimitError,
     GoeRejectedError,
     GoeResponseError,
     GoeStatus,
+    GoeUnavailableError,
     encode_value,
 )
 
@@ -222,10 +224,10 @@ async def test_bad_last_modified(client: GoeChargerClient) -> None:
 async def test_set_encodes_values(client: GoeChargerClient) -> None:
     with aioresponses() as mock:
         mock.get(SET_URL, status=202, payload={"trx": True, "fna": True})
-        await client.async_set({"trx": None, "fna": "Garage"})
+        await client.async_set({"trx": None, "fna": "Driveway"})
         (_, url), _calls = next(iter(mock.requests.items()))
     assert url.query["trx"] == "null"
-    assert url.query["fna"] == '"Garage"'
+    assert url.query["fna"] == '"Driveway"'
 
 
 @pytest.mark.parametrize(
@@ -254,6 +256,18 @@ async def test_set_other_errors(client: GoeChargerClient) -> None:
         mock.get(SET_URL, status=500, body="")
         with pytest.raises(GoeResponseError):
             await client.async_set({"amp": 10})
+
+
+@pytest.mark.parametrize("status", [401, 403])
+async def test_set_refused_is_not_a_refused_token(client: GoeChargerClient, status: int) -> None:
+    """/api/status decides whether the token is valid: a refusal by /api/set is its own."""
+    with aioresponses() as mock:
+        mock.get(SET_URL, status=status, payload={"success": False, "reason": "refused"})
+        with pytest.raises(GoeEndpointRefusedError) as err:
+            await client.async_set({"amp": 10})
+    assert not isinstance(err.value, GoeAuthError | GoeUnavailableError)
+    assert err.value.status == status
+    assert "secret" not in str(err.value)
 
 
 def test_base_url_template() -> None:

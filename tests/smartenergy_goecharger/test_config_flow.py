@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
 import re
@@ -14,6 +15,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType, InvalidData, section
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
+import voluptuous as vol
 
 from custom_components.smartenergy_goecharger.api import DEFAULT_BASE_URL
 from custom_components.smartenergy_goecharger.config_flow import SECTION_ADVANCED
@@ -95,10 +97,10 @@ async def test_user_form_has_a_collapsed_advanced_section(hass: HomeAssistant) -
     ]
     advanced = result["data_schema"].schema[fields[SECTION_ADVANCED]]
     assert advanced.options == {"collapsed": True}
-    assert _shown(result) == {
-        CONF_NAME: "go-e Charger",
-        f"{SECTION_ADVANCED}.{CONF_URL}": DEFAULT_BASE_URL,
-    }
+    # no name is pre-filled: left empty, the charger's own name is used
+    assert _shown(result) == {f"{SECTION_ADVANCED}.{CONF_URL}": DEFAULT_BASE_URL}
+    assert isinstance(fields[CONF_NAME], vol.Optional)
+    assert isinstance(fields[CONF_SERIAL], vol.Required)
     token = result["data_schema"].schema[fields[CONF_API_TOKEN]]
     assert token.config["type"] == "password"
 
@@ -108,16 +110,16 @@ async def test_user_flow_custom_url(hass: HomeAssistant, simulator: Simulator) -
     result = await hass.config_entries.flow.async_configure(
         flow_id,
         {
-            CONF_NAME: " Garage ",
+            CONF_NAME: " Driveway ",
             CONF_SERIAL: SERIAL,
             CONF_API_TOKEN: TOKEN,
             **_advanced(f" {simulator.url('goecharger')}/{SERIAL}/ "),
         },
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["title"] == "Garage"
+    assert result["title"] == "Driveway"
     assert result["data"] == {
-        CONF_NAME: "Garage",
+        CONF_NAME: "Driveway",
         CONF_SERIAL: SERIAL,
         CONF_API_TOKEN: TOKEN,
         CONF_URL: f"{simulator.url('goecharger')}/{SERIAL}",
@@ -143,7 +145,7 @@ async def test_user_flow_default_cloud_url(
         result = await hass.config_entries.flow.async_configure(
             flow_id,
             {
-                CONF_NAME: "Carport",
+                CONF_NAME: "Barn",
                 CONF_SERIAL: IDLE_SERIAL,
                 CONF_API_TOKEN: IDLE_TOKEN,
                 SECTION_ADVANCED: {
@@ -153,7 +155,7 @@ async def test_user_flow_default_cloud_url(
         )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["data"] == {
-        CONF_NAME: "Carport",
+        CONF_NAME: "Barn",
         CONF_SERIAL: IDLE_SERIAL,
         CONF_API_TOKEN: IDLE_TOKEN,
     }
@@ -168,7 +170,7 @@ async def test_user_flow_default_cloud_url(
         ({CONF_URL: "example"}, None, {SECTION_ADVANCED: "invalid_url"}),
         ({CONF_API_TOKEN: "wrong"}, None, {"base": "invalid_auth"}),
         ({}, "offline", {"base": "offline"}),
-        ({}, "cloud_api", {"base": "offline"}),
+        ({}, "cloud_api", {"base": "cloud_api_disabled"}),
         ({}, "error", {"base": "cannot_connect"}),
         ({CONF_URL: "http://127.0.0.1:1/{serial}"}, None, {"base": "cannot_connect"}),
         # a local URL answering for another charger
@@ -194,7 +196,7 @@ async def test_user_flow_errors_then_recover(
     elif setup == "error":
         simulator.faults.inject("goecharger", "/*/api/status", status=502, remaining=1)
     good = {
-        CONF_NAME: "Garage",
+        CONF_NAME: "Driveway",
         CONF_SERIAL: SERIAL,
         CONF_API_TOKEN: TOKEN,
         CONF_URL: _url(simulator),
@@ -214,7 +216,7 @@ async def test_user_flow_errors_then_recover(
     assert result["errors"] == errors
     # the form keeps what was entered, the section's URL too
     assert _shown(result) == {
-        CONF_NAME: "Garage",
+        CONF_NAME: "Driveway",
         CONF_SERIAL: bad[CONF_SERIAL],
         CONF_API_TOKEN: bad[CONF_API_TOKEN],
         f"{SECTION_ADVANCED}.{CONF_URL}": bad[CONF_URL],
@@ -321,7 +323,7 @@ async def test_reconfigure(
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "reconfigure_successful"
     assert config_entry.data == {
-        CONF_NAME: "Garage",
+        CONF_NAME: "Driveway",
         CONF_SERIAL: SERIAL,
         CONF_API_TOKEN: TOKEN,
         CONF_URL: new_url,
@@ -371,7 +373,7 @@ async def test_reconfigure_back_to_the_cloud(
             result["flow_id"], {CONF_SERIAL: SERIAL, **_advanced(_url(simulator))}
         )
     assert result["reason"] == "reconfigure_successful"
-    assert config_entry.data == {CONF_NAME: "Garage", CONF_SERIAL: SERIAL, CONF_API_TOKEN: TOKEN}
+    assert config_entry.data == {CONF_NAME: "Driveway", CONF_SERIAL: SERIAL, CONF_API_TOKEN: TOKEN}
 
 
 async def test_reconfigure_other_charger(
@@ -545,7 +547,7 @@ async def test_forms_provide_every_placeholder(
 
 
 @pytest.mark.parametrize(
-    ("friendly_name", "title"), [("Carport wallbox", "Carport wallbox"), (" ", f"go-e {SERIAL}")]
+    ("friendly_name", "title"), [("Barn wallbox", "Barn wallbox"), (" ", f"go-e {SERIAL}")]
 )
 async def test_user_flow_blank_name(
     hass: HomeAssistant, simulator: Simulator, friendly_name: str, title: str
@@ -560,3 +562,54 @@ async def test_user_flow_blank_name(
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["title"] == title
     assert result["data"][CONF_NAME] == title
+
+
+@pytest.mark.parametrize(("friendly_name", "title"), [("Barn", "Barn"), ("", f"go-e {SERIAL}")])
+async def test_user_flow_without_a_name(
+    hass: HomeAssistant, simulator: Simulator, friendly_name: str, title: str
+) -> None:
+    """A cleared optional field is left out of what the frontend submits: fna, then serial."""
+    vendor(simulator).chargers[SERIAL].name = friendly_name
+    flow_id = await _user_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {CONF_SERIAL: SERIAL, CONF_API_TOKEN: TOKEN, **_advanced(_url(simulator))}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["title"] == title
+    assert result["data"][CONF_NAME] == title
+
+
+def _abort_reasons() -> dict[str, str]:
+    return dict(json.loads(TRANSLATIONS.read_text(encoding="utf-8"))["config"]["abort"])
+
+
+async def test_second_flow_for_a_charger_being_added_is_already_in_progress(
+    hass: HomeAssistant, simulator: Simulator
+) -> None:
+    """While the first flow's entry is set up, a second flow for the charger aborts.
+
+    HA 2026.x resolves this reason from its own strings; older versions (2025.4) look it
+    up in the integration's, so it must be translated there.
+    """
+    entered, release = asyncio.Event(), asyncio.Event()
+
+    async def slow_setup(*_: Any) -> bool:
+        entered.set()
+        await release.wait()
+        return True
+
+    user_input = {CONF_SERIAL: SERIAL, CONF_API_TOKEN: TOKEN, **_advanced(_url(simulator))}
+    with patch("custom_components.smartenergy_goecharger.async_setup_entry", slow_setup):
+        first = await _user_flow(hass)
+        first_task = hass.async_create_task(
+            hass.config_entries.flow.async_configure(first, user_input)
+        )
+        await entered.wait()
+        second = await _user_flow(hass)
+        result = await hass.config_entries.flow.async_configure(second, user_input)
+        assert result["type"] is FlowResultType.ABORT
+        assert result["reason"] == "already_in_progress"
+        assert "already_in_progress" in _abort_reasons()
+        release.set()
+        assert (await first_task)["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()

@@ -7,10 +7,16 @@ import logging
 from unittest.mock import patch
 
 from freezegun.api import FrozenDateTimeFactory
+from homeassistant.components.select import (
+    ATTR_OPTION,
+    DOMAIN as SELECT_DOMAIN,
+    SERVICE_SELECT_OPTION,
+)
 from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
-from homeassistant.const import CONF_NAME, STATE_UNAVAILABLE
+from homeassistant.const import ATTR_ENTITY_ID, CONF_NAME, STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import entity_registry as er, issue_registry as ir
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
@@ -28,7 +34,8 @@ from simulator import Simulator
 from .conftest import SERIAL, TOKEN, entry_data, vendor
 
 STATUS = "GET /goecharger/{serial}/api/status"
-CAR_STATUS = "sensor.garage_car_charging_status"
+SET = "GET /goecharger/{serial}/api/set"
+CAR_STATUS = "sensor.driveway_car_charging_status"
 
 
 def _warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
@@ -77,29 +84,139 @@ async def test_offline_unavailable_and_recovery(
     freezer: FrozenDateTimeFactory,
     issue_registry: ir.IssueRegistry,
 ) -> None:
+    """An offline charger (404 "Data is outdated") gets its repair issue after 30 minutes."""
     charger = vendor(simulator).chargers[SERIAL]
     charger.offline = True
     await _tick(hass, freezer)
     assert hass.states.get(CAR_STATUS).state == STATE_UNAVAILABLE
-    assert hass.states.get("button.garage_wallbox_control").state == STATE_UNAVAILABLE
-    assert hass.states.get("number.garage_charging_current").state == STATE_UNAVAILABLE
+    assert hass.states.get("button.driveway_wallbox_control").state == STATE_UNAVAILABLE
+    assert hass.states.get("number.driveway_charging_current").state == STATE_UNAVAILABLE
     assert loaded_entry.state is ConfigEntryState.LOADED
+    # waiting may fix an offline charger: no issue yet
+    await _tick(hass, freezer, 29 * 60)
     assert not issue_registry.issues
-    # persistent: a repair issue explains the cloud API
-    await _tick(hass, freezer, 31 * 60)
+    await _tick(hass, freezer, 2 * 60)
     issue = issue_registry.async_get_issue(DOMAIN, f"charger_unreachable_{loaded_entry.entry_id}")
     assert issue is not None
-    assert issue.translation_placeholders == {"name": "Garage"}
-    # cloud API disabled is also unavailable, not reauth
+    assert issue.translation_key == "charger_unreachable"
+    assert issue.translation_placeholders == {"name": "Driveway"}
+    assert len(issue_registry.issues) == 1
+    assert not hass.config_entries.flow.async_progress()
     charger.offline = False
+    await _tick(hass, freezer)
+    assert hass.states.get(CAR_STATUS).state == "charging"
+    assert not issue_registry.issues
+
+
+async def test_cloud_api_disabled_raises_issue_at_once(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+    issue_registry: ir.IssueRegistry,
+) -> None:
+    """HTTP 403 is a setting in the go-e app: waiting does not fix it, so the issue is at once."""
+    charger = vendor(simulator).chargers[SERIAL]
     charger.cloud_api = False
     await _tick(hass, freezer)
     assert hass.states.get(CAR_STATUS).state == STATE_UNAVAILABLE
+    assert loaded_entry.state is ConfigEntryState.LOADED
+    # unavailable, not reauth
     assert not hass.config_entries.flow.async_progress()
+    issue_id = f"cloud_api_disabled_{loaded_entry.entry_id}"
+    issue = issue_registry.async_get_issue(DOMAIN, issue_id)
+    assert issue is not None
+    assert issue.translation_key == "cloud_api_disabled"
+    assert issue.translation_placeholders == {"name": "Driveway"}
+    assert issue.severity is ir.IssueSeverity.ERROR
+    assert list(issue_registry.issues) == [(DOMAIN, issue_id)]
+    # switched on again, but the charger is offline now (404): that issue waits its 30 min
+    charger.cloud_api = True
+    charger.offline = True
+    await _tick(hass, freezer)
+    assert hass.states.get(CAR_STATUS).state == STATE_UNAVAILABLE
+    assert not issue_registry.issues
+    charger.offline = False
+    await _tick(hass, freezer)
+    assert hass.states.get(CAR_STATUS).state == "charging"
+    # a later 403 raises the issue at once again; an answer clears it
+    charger.cloud_api = False
+    await _tick(hass, freezer)
+    assert issue_registry.async_get_issue(DOMAIN, issue_id) is not None
     charger.cloud_api = True
     await _tick(hass, freezer)
     assert hass.states.get(CAR_STATUS).state == "charging"
     assert not issue_registry.issues
+
+
+@pytest.mark.parametrize("status", [401, 403])
+async def test_write_refused_by_the_set_endpoint_is_no_reauth(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    loaded_entry: MockConfigEntry,
+    simulator: Simulator,
+    issue_registry: ir.IssueRegistry,
+    *,
+    status: int,
+) -> None:
+    """/api/status accepts the token: a 401/403 from /api/set is that endpoint's refusal.
+
+    The write fails with a translated error; no reauth flow starts, no repair issue is
+    raised, the token is not checked again, and polling goes on with the same token.
+    (``freezer`` before ``loaded_entry``: the first poll is scheduled on the frozen clock.)
+    """
+    simulator.faults.inject(
+        "goecharger",
+        "/*/api/set",
+        status=status,
+        body='{"success": false, "reason": "refused"}',
+    )
+    simulator.log.reset()
+    for _ in range(2):
+        with pytest.raises(HomeAssistantError) as err:
+            await hass.services.async_call(
+                SELECT_DOMAIN,
+                SERVICE_SELECT_OPTION,
+                {ATTR_ENTITY_ID: "select.driveway_phase_mode", ATTR_OPTION: "one_phase"},
+                blocking=True,
+            )
+        assert not isinstance(err.value, ServiceValidationError)
+        assert err.value.translation_key == "write_refused"
+        assert err.value.translation_placeholders == {"status": str(status)}
+    assert simulator.log.count("goecharger", SET) == 2
+    assert simulator.log.count("goecharger", STATUS) == 0
+    assert not hass.config_entries.flow.async_progress()
+    assert not issue_registry.issues
+    assert loaded_entry.state is ConfigEntryState.LOADED
+    assert vendor(simulator).chargers[SERIAL].psm == 0
+    await _tick(hass, freezer)
+    assert simulator.log.count("goecharger", STATUS) == 1
+    assert hass.states.get(CAR_STATUS).state == "charging"
+    assert hass.states.get("select.driveway_phase_mode").state == "auto"
+    assert not hass.config_entries.flow.async_progress()
+    assert loaded_entry.data[CONF_API_TOKEN] == TOKEN
+
+
+async def test_status_refusing_the_token_starts_reauth_after_a_refused_write(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    loaded_entry: MockConfigEntry,
+    simulator: Simulator,
+) -> None:
+    """A revoked token is noticed by the status endpoint, which every poll needs."""
+    vendor(simulator).chargers[SERIAL].token = "renewed"
+    with pytest.raises(HomeAssistantError) as err:
+        await hass.services.async_call(
+            SELECT_DOMAIN,
+            SERVICE_SELECT_OPTION,
+            {ATTR_ENTITY_ID: "select.driveway_phase_mode", ATTR_OPTION: "one_phase"},
+            blocking=True,
+        )
+    assert err.value.translation_key == "write_refused"
+    assert not hass.config_entries.flow.async_progress()
+    await _tick(hass, freezer)
+    flows = hass.config_entries.flow.async_progress()
+    assert [f["context"]["source"] for f in flows] == [SOURCE_REAUTH]
 
 
 async def test_errors_while_polling(
@@ -379,17 +496,15 @@ async def test_cloud_api_disabled_from_start_raises_issue(
     freezer: FrozenDateTimeFactory,
     issue_registry: ir.IssueRegistry,
 ) -> None:
-    """The outage is tracked across setup retries, so the repair issue appears."""
+    """A charger whose cloud API is off never loads: the issue is raised at the first try."""
     charger = vendor(simulator).chargers[SERIAL]
     charger.cloud_api = False
     config_entry.add_to_hass(hass)
     await hass.config_entries.async_setup(config_entry.entry_id)
     assert config_entry.state is ConfigEntryState.SETUP_RETRY
-    issue_id = f"charger_unreachable_{config_entry.entry_id}"
-    for _ in range(40):  # 40 x 60 s covers the 30 min before the issue
-        await _tick(hass, freezer, 60)
-    assert config_entry.state is ConfigEntryState.SETUP_RETRY
+    issue_id = f"cloud_api_disabled_{config_entry.entry_id}"
     assert issue_registry.async_get_issue(DOMAIN, issue_id) is not None
+    assert not hass.config_entries.flow.async_progress()
     charger.cloud_api = True
     # the next retry: HA 2025.4 backs off up to 80 s, 2026.x up to 600 s
     for _ in range(11):
@@ -397,17 +512,44 @@ async def test_cloud_api_disabled_from_start_raises_issue(
             break
         await _tick(hass, freezer, 60)
     assert config_entry.state is ConfigEntryState.LOADED
-    assert issue_registry.async_get_issue(DOMAIN, issue_id) is None
+    assert not issue_registry.issues
 
 
+async def test_offline_from_start_raises_issue_after_30_minutes(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+    issue_registry: ir.IssueRegistry,
+) -> None:
+    """The outage is tracked across setup retries, so the repair issue appears."""
+    vendor(simulator).chargers[SERIAL].offline = True
+    config_entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(config_entry.entry_id)
+    assert config_entry.state is ConfigEntryState.SETUP_RETRY
+    assert not issue_registry.issues
+    for _ in range(40):  # 40 x 60 s covers the 30 min before the issue
+        await _tick(hass, freezer, 60)
+    assert config_entry.state is ConfigEntryState.SETUP_RETRY
+    issue_id = f"charger_unreachable_{config_entry.entry_id}"
+    assert issue_registry.async_get_issue(DOMAIN, issue_id) is not None
+
+
+@pytest.mark.parametrize("switch", ["offline", "cloud_api_disabled"])
 async def test_remove_entry_deletes_issue(
     hass: HomeAssistant,
     loaded_entry: MockConfigEntry,
     simulator: Simulator,
     freezer: FrozenDateTimeFactory,
     issue_registry: ir.IssueRegistry,
+    *,
+    switch: str,
 ) -> None:
-    vendor(simulator).chargers[SERIAL].offline = True
+    charger = vendor(simulator).chargers[SERIAL]
+    if switch == "offline":
+        charger.offline = True
+    else:
+        charger.cloud_api = False
     await _tick(hass, freezer)
     await _tick(hass, freezer, 31 * 60)
     assert issue_registry.issues
@@ -528,5 +670,5 @@ async def test_odd_payload_keeps_entities_available(
     vendor(simulator).chargers[SERIAL].extra.update({"tma": 25, "amp": float("nan")})
     await _tick(hass, freezer)
     assert hass.states.get(CAR_STATUS).state == "charging"
-    assert hass.states.get("sensor.garage_temperature").state == "unknown"
-    assert hass.states.get("number.garage_charging_current").state == STATE_UNAVAILABLE
+    assert hass.states.get("sensor.driveway_temperature").state == "unknown"
+    assert hass.states.get("number.driveway_charging_current").state == STATE_UNAVAILABLE

@@ -38,10 +38,10 @@ from simulator import Simulator
 from .conftest import SERIAL, vendor
 
 SET = "GET /goecharger/{serial}/api/set"
-BUTTON = "button.garage_wallbox_control"
-NUMBER = "number.garage_charging_current"
-PHASE = "select.garage_phase_mode"
-FORCE = "select.garage_force_state"
+BUTTON = "button.driveway_wallbox_control"
+NUMBER = "number.driveway_charging_current"
+PHASE = "select.driveway_phase_mode"
+FORCE = "select.driveway_force_state"
 
 
 async def _refresh(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
@@ -77,7 +77,7 @@ async def test_device(
 ) -> None:
     device = device_registry.async_get_device_by_identifier((DOMAIN, SERIAL), loaded_entry.entry_id)
     assert device is not None
-    assert device.name == "Garage"
+    assert device.name == "Driveway"
     assert device.manufacturer == "go-e"
     assert device.model == "go-eCharger_V4 (22 kW)"
     assert device.sw_version == "56.11"
@@ -108,11 +108,11 @@ async def test_device_firmware_as_number(
 async def test_rarely_used_disabled_by_default(
     hass: HomeAssistant, loaded_entry: MockConfigEntry, entity_registry: er.EntityRegistry
 ) -> None:
-    for entity_id in ("sensor.garage_voltage_l1", "sensor.garage_wi_fi_signal"):
+    for entity_id in ("sensor.driveway_voltage_l1", "sensor.driveway_wi_fi_signal"):
         entry = entity_registry.async_get(entity_id)
         assert entry is not None
         assert entry.disabled_by is er.RegistryEntryDisabler.INTEGRATION
-    assert hass.states.get("sensor.garage_charging_power").state == "11040.0"
+    assert hass.states.get("sensor.driveway_charging_power").state == "11040.0"
 
 
 async def test_button_stop_authenticate_start(
@@ -124,17 +124,17 @@ async def test_button_stop_authenticate_start(
     charger = vendor(simulator).chargers[SERIAL]
     await hass.services.async_call(BUTTON_DOMAIN, SERVICE_PRESS, {ATTR_ENTITY_ID: BUTTON}, True)
     assert charger.frc == 1
-    assert hass.states.get("sensor.garage_car_charging_status").state == "complete"
+    assert hass.states.get("sensor.driveway_car_charging_status").state == "complete"
     await hass.services.async_call(BUTTON_DOMAIN, SERVICE_PRESS, {ATTR_ENTITY_ID: BUTTON}, True)
     assert charger.frc == 2
     # access control: without a transaction the press authenticates (trx=0)
     charger.frc = 0
     charger.trx = None
     await _refresh(hass, freezer)
-    assert hass.states.get("sensor.garage_car_charging_status").state == "waiting"
+    assert hass.states.get("sensor.driveway_car_charging_status").state == "waiting"
     await hass.services.async_call(BUTTON_DOMAIN, SERVICE_PRESS, {ATTR_ENTITY_ID: BUTTON}, True)
     assert charger.trx == 0
-    assert hass.states.get("sensor.garage_car_charging_status").state == "charging"
+    assert hass.states.get("sensor.driveway_car_charging_status").state == "charging"
 
 
 async def test_button_restarts_when_car_state_stays_charging(
@@ -153,12 +153,12 @@ async def test_button_restarts_when_car_state_stays_charging(
     charger = vendor(simulator).chargers[SERIAL]
     await hass.services.async_call(BUTTON_DOMAIN, SERVICE_PRESS, {ATTR_ENTITY_ID: BUTTON}, True)
     assert charger.frc == 1
-    assert hass.states.get("sensor.garage_car_charging_status").state == "charging"
-    assert hass.states.get("sensor.garage_car_charging_allowed").state == "off"
-    assert hass.states.get("sensor.garage_charging_power").state == "0.0"
+    assert hass.states.get("sensor.driveway_car_charging_status").state == "charging"
+    assert hass.states.get("sensor.driveway_car_charging_allowed").state == "off"
+    assert hass.states.get("sensor.driveway_charging_power").state == "0.0"
     await hass.services.async_call(BUTTON_DOMAIN, SERVICE_PRESS, {ATTR_ENTITY_ID: BUTTON}, True)
     assert charger.frc == 2
-    assert hass.states.get("sensor.garage_car_charging_allowed").state == "on"
+    assert hass.states.get("sensor.driveway_car_charging_allowed").state == "on"
     # charging again: the next press stops
     await hass.services.async_call(BUTTON_DOMAIN, SERVICE_PRESS, {ATTR_ENTITY_ID: BUTTON}, True)
     assert charger.frc == 1
@@ -192,7 +192,7 @@ async def test_button_without_car(
     charger.unplug()
     await _refresh(hass, freezer)
     assert hass.states.get(BUTTON).state == STATE_UNAVAILABLE
-    assert hass.states.get("binary_sensor.garage_car_connected").state == "off"
+    assert hass.states.get("binary_sensor.driveway_car_connected").state == "off"
     # a press that reaches the entity anyway (state not yet refreshed) is refused
     entity = hass.data["entity_components"][BUTTON_DOMAIN].get_entity(BUTTON)
     with pytest.raises(ServiceValidationError) as err:
@@ -240,14 +240,14 @@ async def test_selects(
         True,
     )
     assert charger.psm == 1
-    assert hass.states.get("sensor.garage_number_of_connected_phases").state == "1"
+    assert hass.states.get("sensor.driveway_number_of_connected_phases").state == "1"
     assert hass.states.get(FORCE).state == "neutral"
     await hass.services.async_call(
         SELECT_DOMAIN, SERVICE_SELECT_OPTION, {ATTR_ENTITY_ID: FORCE, ATTR_OPTION: "off"}, True
     )
     assert charger.frc == 1
-    assert hass.states.get("sensor.garage_car_charging_allowed").state == "off"
-    assert hass.states.get("sensor.garage_current_charging_speed_max").state == "0"
+    assert hass.states.get("sensor.driveway_car_charging_allowed").state == "off"
+    assert hass.states.get("sensor.driveway_current_charging_speed_max").state == "0"
 
 
 @pytest.mark.parametrize(
@@ -257,7 +257,8 @@ async def test_selects(
             {"status": 404, "body": '{"success": false, "reason": "Data is outdated"}'},
             "charger_offline",
         ),
-        ({"status": 403}, "charger_offline"),
+        ({"status": 403}, "write_refused"),
+        ({"status": 401}, "write_refused"),
         ({"status": 500}, "communication_error"),
     ],
 )
@@ -276,17 +277,19 @@ async def test_control_errors(
     assert err.value.translation_key == key
 
 
-async def test_control_bad_token_starts_reauth(
+async def test_control_refused_write_is_no_reauth(
     hass: HomeAssistant, loaded_entry: MockConfigEntry, simulator: Simulator
 ) -> None:
+    """/api/set refusing the token that /api/status accepts: the write fails, nothing else."""
     simulator.faults.inject("goecharger", "/*/api/set", status=401, remaining=1)
     with pytest.raises(HomeAssistantError) as err:
         await hass.services.async_call(
             NUMBER_DOMAIN, SERVICE_SET_VALUE, {ATTR_ENTITY_ID: NUMBER, ATTR_VALUE: 8}, True
         )
-    assert err.value.translation_key == "auth_failed"
+    assert err.value.translation_key == "write_refused"
     await hass.async_block_till_done()
-    assert hass.config_entries.flow.async_progress()[0]["context"]["source"] == "reauth"
+    assert not hass.config_entries.flow.async_progress()
+    assert hass.states.get(NUMBER).state == "16.0"
 
 
 async def test_unknown_codes_and_missing_keys(
@@ -301,11 +304,11 @@ async def test_unknown_codes_and_missing_keys(
         {"car": 42, "modelStatus": 250, "nrg": None, "amp": None, "tma": None, "alw": None}
     )
     await _refresh(hass, freezer)
-    assert hass.states.get("sensor.garage_error").state == STATE_UNKNOWN
-    assert hass.states.get("sensor.garage_car_charging_status").state == STATE_UNKNOWN
-    assert hass.states.get("sensor.garage_charging_logic_reason").state == STATE_UNKNOWN
-    assert hass.states.get("sensor.garage_charging_power").state == STATE_UNKNOWN
-    assert hass.states.get("sensor.garage_temperature").state == STATE_UNKNOWN
-    assert hass.states.get("binary_sensor.garage_car_connected").state == STATE_UNKNOWN
+    assert hass.states.get("sensor.driveway_error").state == STATE_UNKNOWN
+    assert hass.states.get("sensor.driveway_car_charging_status").state == STATE_UNKNOWN
+    assert hass.states.get("sensor.driveway_charging_logic_reason").state == STATE_UNKNOWN
+    assert hass.states.get("sensor.driveway_charging_power").state == STATE_UNKNOWN
+    assert hass.states.get("sensor.driveway_temperature").state == STATE_UNKNOWN
+    assert hass.states.get("binary_sensor.driveway_car_connected").state == STATE_UNKNOWN
     assert hass.states.get(NUMBER).state == STATE_UNAVAILABLE
-    assert hass.states.get("sensor.garage_car_charging_allowed").state == STATE_UNKNOWN
+    assert hass.states.get("sensor.driveway_car_charging_allowed").state == STATE_UNKNOWN
