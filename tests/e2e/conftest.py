@@ -57,8 +57,9 @@ logger:
 """
 
 # Log noise of this environment, not of our code: HA's camera helper (loaded by the frontend)
-# looks for libturbojpeg, which is not installed.
-KNOWN_NOISE = ("turbojpeg",)
+# looks for libturbojpeg, and 2026.x's ffmpeg component (set up with the base platforms) for the
+# ffmpeg binary; neither is installed here.
+KNOWN_NOISE = ("turbojpeg", "[haffmpeg.core] FFmpeg fails")
 OUR_DOMAINS = sorted(
     p.name for p in (ROOT / "custom_components").iterdir() if (p / "manifest.json").exists()
 )
