@@ -2,8 +2,11 @@
 
 Faithful to reference/osoenergy.md: the ``Ocp-Apim-Subscription-Key`` header (401 when missing
 or unknown, 403 when expired), case-insensitive paths with an optional trailing slash,
-``GET /1/User/Details``, ``GET /1/Device/All`` and the write endpoints, which answer 200 with
-an empty body and mutate the heater, or 400 with a message when they are rejected.
+``GET /1/User/Details``, ``GET /1/Device/All``, ``GET /1/Device/<id>/V40Min`` and the write
+endpoints (``TurnOn``, ``TurnOff``, ``Profile``, ``V40Min/<value>``, ``OptimizationMode``,
+``HolidayMode``, ``HighDemand``), which answer 200 with an empty body and mutate the heater, or
+400 with a message when they are rejected. OSO's own Python library (pyosoenergyapi) runs
+against it as a judge in tests/judges.
 
 Two heaters (SAGA S200 and SAGA S300) heat towards the target temperature of the current UTC
 hour of their profile, or cool down when heating is off, in closed form over simulated time.
@@ -35,6 +38,17 @@ HYSTERESIS = 0.5
 ELEMENT_KW = 3.0
 FORCE_SECONDS = 3600.0
 FORCE_OFF_LIMIT_SECONDS = 86400.0
+# ``PUT /1/Device/<id>/OptimizationMode`` takes the option as a number. The mapping is not
+# published: the number is taken as the position in the order OSO's own apps list the options
+# (the Homey app's enum; "Nettleie" was added last, in 2025-09).
+OPTIMIZATION_OPTIONS: tuple[str, ...] = (
+    "Off",
+    "OSO",
+    "GridCompany",
+    "SmartCompany",
+    "Advanced",
+    "Nettleie",
+)
 MODELS: dict[str, tuple[int, int, int]] = {
     # deviceType: (volume, v40LevelMin, v40LevelMax)
     "SAGA S200": (200, 200, 350),
@@ -55,6 +69,9 @@ class Heater:
     profile: list[float]
     v40_min: float
     optimization: str = "OSO"
+    optimization_sub: int | None = None
+    min_temperature: int = 10
+    max_temperature: int = 75
     connected: bool = True
     power_save: bool = False
     extra_energy: bool = False
@@ -89,11 +106,12 @@ class Heater:
         if duration <= 0:
             return
         heating_allowed = self.forced != "off" and not self.power_save
-        target = 75.0 if self.forced == "on" and self.forced_limit else self.setpoint(start)
+        top = float(self.max_temperature)
+        target = top if self.forced == "on" and self.forced_limit else self.setpoint(start)
         if self.forced == "on":
             target = max(target, self.setpoint(start))
         if self.extra_energy:
-            target = max(target, 75.0)
+            target = max(target, top)
         t0 = self.temperature
         if heating_allowed and t0 < target:
             self.temperature = target + (t0 - target) * math.exp(-duration / HEAT_TAU)
@@ -117,7 +135,11 @@ class Heater:
             start = stop
             if self.forced_until is not None and start >= self.forced_until:
                 self.forced = self.forced_until = None
-            elif self.forced == "on" and self.forced_limit and self.temperature >= 74.0:
+            elif (
+                self.forced == "on"
+                and self.forced_limit
+                and self.temperature >= self.max_temperature - 1
+            ):
                 self.forced = None
 
     def as_json(self, now: float) -> dict[str, Any]:
@@ -138,8 +160,8 @@ class Heater:
             "targetTemperature": target,
             "targetTemperatureLow": target - 3,
             "targetTemperatureHigh": target + 3,
-            "minTemperature": 10,
-            "maxTemperature": 75,
+            "minTemperature": self.min_temperature,
+            "maxTemperature": self.max_temperature,
         }
         for name in ("One", "Low", "Mid", "Top"):
             control[f"currentTemperature{name}"] = sensors[name] if name in self.sensors else None
@@ -164,7 +186,7 @@ class Heater:
             "v40LevelMin": level_min,
             "v40LevelMax": level_max,
             "optimizationOption": self.optimization,
-            "optimizationSubOption": None,
+            "optimizationSubOption": self.optimization_sub,
             "profile": list(self.profile),
             "isInPowerSave": self.power_save,
             "isInExtraEnergy": self.extra_energy,
@@ -229,6 +251,8 @@ class OSOEnergyVendor(Vendor):
             ("POST", self._device_path(r"turnoff"), self._turn_off),
             ("PUT", self._device_path(r"profile"), self._profile),
             ("PUT", self._device_path(r"v40min/(?P<value>[^/]+)"), self._v40_min),
+            ("GET", self._device_path(r"v40min"), self._get_v40_min),
+            ("PUT", self._device_path(r"optimizationmode"), self._optimization_mode),
             (
                 "POST",
                 self._device_path(r"holidaymode/(?P<start>[^/]+)/(?P<end>[^/]+)"),
@@ -280,6 +304,8 @@ class OSOEnergyVendor(Vendor):
             web.post("/1/Device/{device_id}/TurnOff", self._dispatch),
             web.put("/1/Device/{device_id}/Profile", self._dispatch),
             web.put("/1/Device/{device_id}/V40Min/{value}", self._dispatch),
+            web.get("/1/Device/{device_id}/V40Min", self._dispatch),
+            web.put("/1/Device/{device_id}/OptimizationMode", self._dispatch),
             web.post("/1/Device/{device_id}/HolidayMode/{start}/{end}", self._dispatch),
             web.delete("/1/Device/{device_id}/HolidayMode", self._dispatch),
             web.post("/1/Device/{device_id}/HighDemand", self._dispatch),
@@ -361,7 +387,7 @@ class OSOEnergyVendor(Vendor):
         now = self.clock.timestamp()
         heater.forced, heater.forced_limit = "on", flag
         heater.forced_until = None if flag else now + FORCE_SECONDS
-        heater.heating = heater.temperature < 74.0
+        heater.heating = heater.temperature < heater.max_temperature - 1
         return web.Response(status=200)
 
     async def _turn_off(self, request: web.Request, params: dict[str, str]) -> web.Response:
@@ -386,15 +412,16 @@ class OSOEnergyVendor(Vendor):
         except ValueError:
             return _json_error(400, "Invalid JSON body")
         hours = body.get("hours") if isinstance(body, dict) else None
+        low, high = heater.min_temperature, heater.max_temperature
         if (
             not isinstance(hours, list)
             or len(hours) != 24
             or not all(
-                isinstance(v, int | float) and not isinstance(v, bool) and 10 <= v <= 75
+                isinstance(v, int | float) and not isinstance(v, bool) and low <= v <= high
                 for v in hours
             )
         ):
-            return _json_error(400, "hours must be 24 temperatures between 10 and 75")
+            return _json_error(400, f"hours must be 24 temperatures between {low} and {high}")
         heater.profile = [float(v) for v in hours]
         now = self.clock.timestamp()
         heater.heating = heater.temperature < heater.setpoint(now) - HYSTERESIS
@@ -412,6 +439,42 @@ class OSOEnergyVendor(Vendor):
         if not level_min <= value <= level_max:
             return _json_error(400, f"V40 min must be between {level_min} and {level_max}")
         heater.v40_min = value
+        return web.Response(status=200)
+
+    async def _get_v40_min(self, request: web.Request, params: dict[str, str]) -> web.Response:
+        """Answer the V40 min of a heater as a bare JSON number (an endpoint of the early API)."""
+        heater = self._account(request).get(params["device_id"])
+        if heater is None:
+            return _json_error(404, "Device not found")
+        return web.json_response(heater.v40_min)
+
+    async def _optimization_mode(
+        self, request: web.Request, params: dict[str, str]
+    ) -> web.Response:
+        """Set the optimization option (a number, see OPTIMIZATION_OPTIONS) and sub option."""
+        heater = self._heater(request, params)
+        if isinstance(heater, web.Response):
+            return heater
+        try:
+            body = await request.json()
+        except ValueError:
+            return _json_error(400, "Invalid JSON body")
+        if not isinstance(body, dict):
+            return _json_error(400, "A JSON object is required")
+        option = body.get("optimizationOptions")
+        sub_option = body.get("optimizationSubOptions")
+        if (
+            not isinstance(option, int)
+            or isinstance(option, bool)
+            or not 0 <= option < len(OPTIMIZATION_OPTIONS)
+        ):
+            return _json_error(400, "Invalid optimizationOptions")
+        if sub_option is not None and (
+            not isinstance(sub_option, int) or isinstance(sub_option, bool)
+        ):
+            return _json_error(400, "Invalid optimizationSubOptions")
+        heater.optimization = OPTIMIZATION_OPTIONS[option]
+        heater.optimization_sub = sub_option
         return web.Response(status=200)
 
     async def _holiday_on(self, request: web.Request, params: dict[str, str]) -> web.Response:

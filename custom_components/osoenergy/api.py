@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 import json
 import logging
+import math
 from typing import Any
 
 import aiohttp
@@ -23,7 +24,26 @@ class OSOEnergyError(Exception):
 
 
 class OSOEnergyAuthError(OSOEnergyError):
-    """The subscription key is missing, invalid or expired (HTTP 401/403)."""
+    """The subscription key is missing, invalid or expired.
+
+    Raised only for a 401/403 of the endpoints that judge the key: ``GET /1/Device/All``
+    (every poll needs it) and ``GET /1/User/Details`` (the config flow checks a key with it).
+    """
+
+
+class OSOEnergyEndpointRefusedError(OSOEnergyError):
+    """One command endpoint refused the key (HTTP 401/403).
+
+    OSO has no login: the key is judged by ``GET /1/Device/All``. A 401/403 from a command
+    (e.g. ``OptimizationMode``, ``V40Min``, ``Profile``, ``HighDemand``) is that endpoint's
+    refusal (a feature the account or the heater does not offer), not proof that the key
+    expired.
+    """
+
+    def __init__(self, message: str, status: int) -> None:
+        """Store the HTTP status of the refusal."""
+        super().__init__(message)
+        self.status = status
 
 
 class OSOEnergyConnectionError(OSOEnergyError):
@@ -48,10 +68,14 @@ class OSOEnergyRejectedError(OSOEnergyError):
 
 
 def _float(value: Any) -> float | None:
-    """Return a number as float, or None when it is missing or not a number."""
+    """Return a finite number as float; None when missing, not a number, NaN or infinite."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
-    return float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # an integer too large for a float
+        return None
+    return number if math.isfinite(number) else None
 
 
 def _str(value: Any) -> str | None:
@@ -209,8 +233,15 @@ class OSOEnergyClient:
         self._base_url = base_url.rstrip("/")
         self._timeout = aiohttp.ClientTimeout(total=timeout)
 
-    async def _request(self, method: str, path: str, *, body: Any = None) -> str:
-        """Send one request and return the body text of a 2xx answer."""
+    async def _request(
+        self, method: str, path: str, *, body: Any = None, judges_key: bool = False
+    ) -> str:
+        """Send one request and return the body text of a 2xx answer.
+
+        ``judges_key``: this endpoint decides whether the key is valid, so its 401/403 is
+        :class:`OSOEnergyAuthError`; elsewhere a 401/403 is
+        :class:`OSOEnergyEndpointRefusedError`.
+        """
         headers = {
             AUTH_HEADER: self._api_key,
             "Accept": "*/*",
@@ -234,7 +265,11 @@ class OSOEnergyClient:
             raise OSOEnergyConnectionError(f"{method} {path} failed: {err}") from err
         _LOGGER.debug("%s %s -> %s", method, path, status)
         if status in (401, 403):
-            raise OSOEnergyAuthError(f"subscription key refused (HTTP {status})")
+            if judges_key:
+                raise OSOEnergyAuthError(f"subscription key refused (HTTP {status})")
+            raise OSOEnergyEndpointRefusedError(
+                f"{method} {path.partition('?')[0]} refused (HTTP {status})", status
+            )
         if status == 429:
             raise OSOEnergyRateLimitError("too many requests (HTTP 429)", retry_after)
         if status == 400:
@@ -246,8 +281,8 @@ class OSOEnergyClient:
         return text
 
     async def _get_json(self, path: str) -> Any:
-        """GET a path and parse its JSON body (an empty body is None)."""
-        text = await self._request("GET", path)
+        """GET an endpoint that judges the key; parse its JSON body (an empty body is None)."""
+        text = await self._request("GET", path, judges_key=True)
         if not text.strip():
             return None
         try:
@@ -327,6 +362,7 @@ __all__ = [
     "OSOEnergyClient",
     "OSOEnergyConnectionError",
     "OSOEnergyDevice",
+    "OSOEnergyEndpointRefusedError",
     "OSOEnergyError",
     "OSOEnergyRateLimitError",
     "OSOEnergyRejectedError",

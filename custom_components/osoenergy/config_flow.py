@@ -39,13 +39,19 @@ class OSOEnergyConfigFlow(ConfigFlow, domain=DOMAIN):
     async def _validate(
         self, user_input: dict[str, Any], base_url: str
     ) -> tuple[str | None, dict[str, str]]:
-        """Check a key; return the account e-mail or the form errors."""
+        """Check a key; return the account e-mail or the form errors.
+
+        The key must open both the account (``/1/User/Details``: its e-mail is the unique id)
+        and the heaters (``/1/Device/All``: every poll needs it, and its refusal asks for
+        reauthentication), so a key accepted here is not refused at the first poll.
+        """
         errors: dict[str, str] = {}
         client = OSOEnergyClient(
             async_get_clientsession(self.hass), user_input[CONF_API_KEY], base_url
         )
         try:
-            return await client.get_user_email(), errors
+            email = await client.get_user_email()
+            await client.get_devices()
         except OSOEnergyAuthError:
             errors["base"] = "invalid_auth"
         except OSOEnergyConnectionError:
@@ -53,6 +59,8 @@ class OSOEnergyConfigFlow(ConfigFlow, domain=DOMAIN):
         except OSOEnergyError:
             LOGGER.exception("Unexpected answer from the OSO Energy cloud")
             errors["base"] = "unknown"
+        else:
+            return email, errors
         return None, errors
 
     @staticmethod

@@ -15,3 +15,6 @@ MANUFACTURER: Final = "OSO Energy"
 
 SCAN_INTERVAL: Final = timedelta(seconds=60)
 AWAY_MODE_DEFAULT_DAYS: Final = 365
+# The settable range of a heater that reports none (that of every known model).
+DEFAULT_MIN_TEMP: Final = 10.0
+DEFAULT_MAX_TEMP: Final = 75.0

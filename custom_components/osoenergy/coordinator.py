@@ -19,6 +19,7 @@ from .api import (
     OSOEnergyClient,
     OSOEnergyConnectionError,
     OSOEnergyDevice,
+    OSOEnergyEndpointRefusedError,
     OSOEnergyError,
     OSOEnergyRateLimitError,
     OSOEnergyRejectedError,
@@ -153,11 +154,8 @@ class OSOEnergyCoordinator(DataUpdateCoordinator[dict[str, OSOEnergyDevice]]):
         """Run one write command, translate its errors, then refresh the state."""
         try:
             await write()
-        except OSOEnergyAuthError as err:
-            self.config_entry.async_start_reauth(self.hass)
-            raise HomeAssistantError(
-                translation_domain=DOMAIN, translation_key="authentication_error"
-            ) from err
+        except OSOEnergyEndpointRefusedError as err:
+            await self._raise_refused(err)
         except OSOEnergyRejectedError as err:
             raise HomeAssistantError(
                 translation_domain=DOMAIN,
@@ -178,3 +176,22 @@ class OSOEnergyCoordinator(DataUpdateCoordinator[dict[str, OSOEnergyDevice]]):
             ) from err
         # Refresh at once (not debounced) so the new state shows right after the command.
         await self.async_refresh()
+
+    async def _raise_refused(self, err: OSOEnergyEndpointRefusedError) -> None:
+        """Tell a command refused with 401/403 apart from an expired key, and raise.
+
+        Only ``GET /1/Device/All`` judges the key. One refresh asks it: when it refuses the
+        key too, the coordinator starts the reauth flow (as for any poll); when it accepts
+        the key, the command endpoint refused this command only: no reauth.
+        """
+        await self.async_refresh()
+        # (last_exception keeps the last failure even after a success.)
+        if not self.last_update_success and isinstance(self.last_exception, ConfigEntryAuthFailed):
+            raise HomeAssistantError(
+                translation_domain=DOMAIN, translation_key="authentication_error"
+            ) from err
+        raise HomeAssistantError(
+            translation_domain=DOMAIN,
+            translation_key="command_refused",
+            translation_placeholders={"status": str(err.status)},
+        ) from err

@@ -11,8 +11,17 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .api import OSOEnergyDevice
-from .const import DOMAIN, MANUFACTURER
+from .const import DEFAULT_MAX_TEMP, DEFAULT_MIN_TEMP, DOMAIN, MANUFACTURER
 from .coordinator import OSOEnergyConfigEntry, OSOEnergyCoordinator
+
+
+def temperature_range(device: OSOEnergyDevice) -> tuple[float, float]:
+    """Return the settable temperature range the heater reports (10-75 degC if it does not)."""
+    low, high = device.min_temperature, device.max_temperature
+    return (
+        DEFAULT_MIN_TEMP if low is None else low,
+        DEFAULT_MAX_TEMP if high is None else high,
+    )
 
 
 class OSOEnergyEntity(CoordinatorEntity[OSOEnergyCoordinator]):
@@ -67,20 +76,33 @@ def async_setup_device_entities(
     async_add_entities: AddConfigEntryEntitiesCallback,
     factory: Callable[[OSOEnergyCoordinator, OSOEnergyDevice], Iterable[Entity]],
 ) -> None:
-    """Add the entities of every heater now, and of heaters that appear later."""
+    """Add the entities of every heater now, and every entity that appears later.
+
+    After each answer, ``factory`` tells which entities a heater has now (descriptions with
+    an ``exists_fn`` depend on the values it reports); those not added yet are added: the
+    entities of a new heater, and e.g. a tank sensor of a heater that reported null for it
+    at startup and reports a value now. An entity once added stays (unknown while its value
+    is missing).
+    """
     coordinator = entry.runtime_data.coordinator
-    known: set[str] = set()
+    # Unique ids of the entities added, by heater.
+    known: dict[str, set[str | None]] = {}
 
     @callback
-    def _add_new_devices() -> None:
+    def _add_new_entities() -> None:
         # Forget a heater only once the coordinator removed its device: one missing from a
         # single answer keeps its entities (unavailable) and must not get them a second time.
-        known.intersection_update(coordinator.tracked_ids)
-        new = [device for device_id, device in coordinator.data.items() if device_id not in known]
-        if not new:
-            return
-        known.update(device.device_id for device in new)
-        async_add_entities([entity for device in new for entity in factory(coordinator, device)])
+        for device_id in set(known) - coordinator.tracked_ids:
+            del known[device_id]
+        new: list[Entity] = []
+        for device_id, device in coordinator.data.items():
+            added = known.setdefault(device_id, set())
+            for entity in factory(coordinator, device):
+                if entity.unique_id not in added:
+                    added.add(entity.unique_id)
+                    new.append(entity)
+        if new:
+            async_add_entities(new)
 
-    _add_new_devices()
-    entry.async_on_unload(coordinator.async_add_listener(_add_new_devices))
+    _add_new_entities()
+    entry.async_on_unload(coordinator.async_add_listener(_add_new_entities))

@@ -19,7 +19,7 @@ from homeassistant.util.json import JsonValueType
 import voluptuous as vol
 
 from .const import DOMAIN
-from .entity import OSOEnergyEntity
+from .entity import OSOEnergyEntity, temperature_range
 from .profile import HourConflictError, merge_utc, to_local, to_utc
 
 SERVICE_GET_PROFILE = "get_profile"
@@ -72,6 +72,22 @@ async def _set_profile(entity: OSOEnergyEntity, call: ServiceCall) -> None:
     changes = {int(key[5:]): call.data[key] for key in HOURS if key in call.data}
     if not changes:
         raise ServiceValidationError(translation_domain=DOMAIN, translation_key="no_hours")
+    # The schema allows what any model allows; each heater is held to its own range, as
+    # set_temperature is.
+    low, high = temperature_range(entity.device)
+    for hour, temperature in sorted(changes.items()):
+        if not low <= temperature <= high:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="profile_out_of_range",
+                translation_placeholders={
+                    "entity_id": entity.entity_id,
+                    "hour": f"{hour:02d}:00",
+                    "temperature": f"{temperature:g}",
+                    "min": f"{low:g}",
+                    "max": f"{high:g}",
+                },
+            )
     try:
         utc_changes = to_utc(changes, dt_util.now().date(), dt_util.get_default_time_zone())
     except HourConflictError as err:

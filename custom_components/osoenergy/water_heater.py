@@ -22,13 +22,10 @@ from homeassistant.util import dt as dt_util
 from .api import OSOEnergyDevice
 from .const import AWAY_MODE_DEFAULT_DAYS, DOMAIN
 from .coordinator import OSOEnergyConfigEntry, OSOEnergyCoordinator
-from .entity import OSOEnergyEntity, async_setup_device_entities
+from .entity import OSOEnergyEntity, async_setup_device_entities, temperature_range
 from .services import async_setup_services
 
 PARALLEL_UPDATES = 1
-
-DEFAULT_MIN_TEMP = 10.0
-DEFAULT_MAX_TEMP = 75.0
 
 # Heater mode -> state, when the optimization option is "oso" (other options: auto -> electric).
 OFF_MODES = {"off", "powersave"}
@@ -120,14 +117,12 @@ class OSOEnergyWaterHeater(OSOEnergyEntity, WaterHeaterEntity):
     @property
     def min_temp(self) -> float:
         """Return the lowest settable temperature reported by the heater."""
-        value = self.device.min_temperature
-        return DEFAULT_MIN_TEMP if value is None else value
+        return temperature_range(self.device)[0]
 
     @property
     def max_temp(self) -> float:
         """Return the highest settable temperature reported by the heater."""
-        value = self.device.max_temperature
-        return DEFAULT_MAX_TEMP if value is None else value
+        return temperature_range(self.device)[1]
 
     @property
     def is_away_mode_on(self) -> bool | None:

@@ -32,6 +32,8 @@ ANCHOR = "water_heater.bathroom_heater"  # the entity asked to refresh (any enti
 SLUGS = {S200: "bathroom_heater", S300: "basement_heater", SPARE: "fault_campaign_heater"}
 CLIENT_TIMEOUT = 15.0  # custom_components/osoenergy/api.py DEFAULT_TIMEOUT
 UNAVAILABLE = "unavailable"
+# The translated message of a command its endpoint refuses (exceptions.command_refused).
+REFUSED = "refused this command"
 
 
 @dataclass
@@ -414,6 +416,82 @@ def test_403_starts_reauth_and_heals_on_reload(oso: Oso, hass_env: HassEnv) -> N
     assert hass_env.flows_in_progress(DOMAIN, "reauth") == []
 
 
+# --- one endpoint refuses the key ------------------------------------------------------------
+
+
+def problems(env: HassEnv) -> list[str]:
+    """Return the log problems, less Home Assistant's own report of the commands refused on
+    purpose below: HA 2025.4's websocket API logs every HomeAssistantError of an action with
+    a traceback ("Unexpected exception"); newer versions log it in one line."""
+    expected = {
+        block[:2000]
+        for block in env.log_blocks()
+        if "websocket_api" in block and "Unexpected exception" in block and REFUSED in block
+    }
+    return [problem for problem in env.log_problems() if problem not in expected]
+
+
+@pytest.mark.parametrize(
+    ("status", "path", "domain", "action", "data"),
+    [
+        (
+            403,
+            "/1/Device/*/HighDemand/",
+            "switch",
+            "turn_on",
+            {"entity_id": "switch.bathroom_heater_high_demand_mode"},
+        ),
+        (401, "/1/Device/*/V40Min/*", DOMAIN, "set_v40_min", {"entity_id": ANCHOR, "v40_min": 260}),
+    ],
+)
+def test_command_refused_by_its_endpoint(
+    oso: Oso,
+    hass_env: HassEnv,
+    *,
+    status: int,
+    path: str,
+    domain: str,
+    action: str,
+    data: dict[str, Any],
+) -> None:
+    """One command endpoint refuses the key that GET /1/Device/All accepts (as Ohme's cloud
+    refuses one endpoint to every account): the action fails with a translated error, no
+    reauth flow starts, the entry and every entity stay, polling goes on with the same key.
+    Each refusal asks GET /1/Device/All once, to tell it from an expired key."""
+    hass_env.fault(
+        VENDOR,
+        path,
+        status=status,
+        body=f'{{"statusCode": {status}, "message": "Access denied"}}',
+    )
+    before = oso.heaters()
+    for _ in range(2):
+        polls = oso.polls()
+        reply = hass_env.ws_call_service(domain, action, data)
+        assert reply["success"] is False, reply
+        error = reply["error"]
+        assert error["code"] == "home_assistant_error", error
+        assert error["translation_key"] == "command_refused", error
+        assert error["translation_placeholders"] == {"status": str(status)}
+        assert REFUSED in error["message"]
+        assert oso.polls() >= polls + 1
+    assert {d: _settings(h) for d, h in oso.heaters().items()} == {
+        d: _settings(h) for d, h in before.items()
+    }
+    assert hass_env.flows_in_progress(DOMAIN, "reauth") == []
+    assert oso.entry_state() == "loaded"
+    oso.poll()
+    oso.wait_states(all_available)
+    assert hass_env.flows_in_progress(DOMAIN, "reauth") == []
+    # The other commands still work.
+    hass_env.clear_faults(VENDOR)
+    reply = hass_env.ws_call_service(domain, action, data)
+    assert reply["success"] is True, reply
+    if domain == "switch":
+        assert hass_env.ws_call_service(domain, "turn_off", data)["success"] is True
+    assert problems(hass_env) == []
+
+
 # --- after the campaign ----------------------------------------------------------------------
 
 
@@ -424,4 +502,4 @@ def test_no_secret_leaks_and_no_traceback(oso: Oso, hass_env: HassEnv) -> None:
     assert oso.api_key not in log
     assert oso.api_key not in diagnostics
     assert "**REDACTED**" in diagnostics
-    assert hass_env.log_problems() == []
+    assert problems(hass_env) == []

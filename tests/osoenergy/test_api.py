@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 import json
 import logging
 from typing import Any
@@ -19,6 +19,7 @@ from custom_components.osoenergy.api import (
     OSOEnergyClient,
     OSOEnergyConnectionError,
     OSOEnergyDevice,
+    OSOEnergyEndpointRefusedError,
     OSOEnergyRateLimitError,
     OSOEnergyRejectedError,
     OSOEnergyResponseError,
@@ -132,6 +133,32 @@ def test_device_tolerates_missing_and_null_fields() -> None:
     assert not disconnected.connected
 
 
+async def test_nan_and_infinity_become_none(client: OSOEnergyClient) -> None:
+    """The cloud's JSON may carry NaN or Infinity (Python's parser accepts them) and
+    numbers too large for a float: none of them is a value."""
+    body = (
+        '[{"deviceId": "d", "control": {"currentTemperature": NaN, "targetTemperature": '
+        'Infinity, "minTemperature": -Infinity, "maxTemperature": 1e999, '
+        '"currentTemperatureTop": 1' + "0" * 400 + "}, "
+        '"data": {"actualLoadKwh": NaN, "consumedPowerkWh": Infinity}, "v40Min": NaN, '
+        '"volume": 200, "profile": [60, 60, 60, 60, 60, 60, 60, 60, 60, 60, 60, 60, '
+        "NaN, 60, 60, 60, 60, 60, 60, 60, 60, 60, 60, 60]}]"
+    )
+    with aioresponses() as mock:
+        mock.get(f"{BASE}/1/Device/All", body=body)
+        device = (await client.get_devices())["d"]
+    assert device.current_temperature is None
+    assert device.target_temperature is None
+    assert device.min_temperature is None
+    assert device.max_temperature is None
+    assert device.temperature_top is None
+    assert device.power_load is None
+    assert device.consumed_energy is None
+    assert device.v40_min is None
+    assert device.profile is None
+    assert device.volume == 200
+
+
 @pytest.mark.parametrize("body", ["{}", '"text"', "not json"])
 async def test_get_devices_bad_payload(client: OSOEnergyClient, body: str) -> None:
     with aioresponses() as mock:
@@ -173,8 +200,14 @@ async def test_get_user_email(client: OSOEnergyClient) -> None:
 @pytest.mark.parametrize(
     ("status", "body", "error", "text"),
     [
-        (401, '{"statusCode": 401, "message": "invalid key"}', OSOEnergyAuthError, "401"),
-        (403, "", OSOEnergyAuthError, "403"),
+        # A command endpoint's 401/403 is that endpoint's refusal, never "key refused".
+        (
+            401,
+            '{"statusCode": 401, "message": "invalid key"}',
+            OSOEnergyEndpointRefusedError,
+            "TurnOn refused \\(HTTP 401\\)",
+        ),
+        (403, "", OSOEnergyEndpointRefusedError, "403"),
         (400, '{"message": "Heater cannot be forced on"}', OSOEnergyRejectedError, "forced on"),
         (400, '{"title": "Bad thing"}', OSOEnergyRejectedError, "Bad thing"),
         (400, '"plain json string"', OSOEnergyRejectedError, "plain json string"),
@@ -192,6 +225,44 @@ async def test_write_errors(
         mock.post(f"{BASE}/1/Device/d1/TurnOn?fullUtilizationParam=true", status=status, body=body)
         with pytest.raises(error, match=text):
             await client.turn_on("d1", True)
+
+
+@pytest.mark.parametrize("status", [401, 403])
+async def test_key_refused_only_by_the_endpoints_that_judge_it(
+    client: OSOEnergyClient, status: int
+) -> None:
+    """401/403 from GET /1/Device/All (every poll) or GET /1/User/Details (the config flow)
+    is the key refused; from any command endpoint it is that endpoint's refusal, with its
+    status, and no subclass of the key error."""
+    assert not issubclass(OSOEnergyEndpointRefusedError, OSOEnergyAuthError)
+    with aioresponses() as mock:
+        mock.get(f"{BASE}/1/Device/All", status=status)
+        mock.get(f"{BASE}/1/User/Details", status=status)
+        with pytest.raises(OSOEnergyAuthError):
+            await client.get_devices()
+        with pytest.raises(OSOEnergyAuthError):
+            await client.get_user_email()
+    start = datetime(2026, 7, 1, tzinfo=UTC)
+    commands = [
+        ("POST", "/TurnOn?fullUtilizationParam=false", client.turn_on("d1", False)),
+        ("POST", "/TurnOff?fullUtilizationParam=true", client.turn_off("d1", True)),
+        ("PUT", "/Profile", client.set_profile("d1", [50] * 24)),
+        ("PUT", "/V40Min/300", client.set_v40_min("d1", 300)),
+        (
+            "POST",
+            "/HolidayMode/2026-07-01T00:00:00.000000Z/2026-07-02T00:00:00.000000Z",
+            client.enable_holiday_mode("d1", start, start + timedelta(days=1)),
+        ),
+        ("DELETE", "/HolidayMode", client.disable_holiday_mode("d1")),
+        ("POST", "/HighDemand/", client.set_high_demand("d1", True)),
+        ("DELETE", "/HighDemand/", client.set_high_demand("d1", False)),
+    ]
+    with aioresponses() as mock:
+        for method, path, command in commands:
+            mock.add(f"{BASE}/1/Device/d1{path}", method, status=status)
+            with pytest.raises(OSOEnergyEndpointRefusedError) as err:
+                await command
+            assert err.value.status == status
 
 
 async def test_rate_limit(client: OSOEnergyClient) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 from aioresponses import aioresponses
@@ -16,6 +18,10 @@ from custom_components.osoenergy.api import DEFAULT_BASE_URL
 from custom_components.osoenergy.const import DOMAIN
 from simulator import Simulator
 from simulator.osoenergy import API_KEY, EMAIL, OTHER_API_KEY, OSOEnergyVendor
+
+TRANSLATIONS = (
+    Path(__file__).parents[2] / "custom_components" / "osoenergy" / "translations" / "en.json"
+)
 
 
 def _suggested(schema: vol.Schema) -> dict[str, Any]:
@@ -251,3 +257,62 @@ async def test_reconfigure_core_entry(hass: HomeAssistant, simulator: Simulator)
         await hass.async_block_till_done()
     assert result["reason"] == "reconfigure_successful"
     assert entry.data == {"api_key": "k"}
+
+
+@pytest.mark.parametrize("status", [401, 403])
+async def test_key_must_open_the_heaters(
+    hass: HomeAssistant, simulator: Simulator, status: int
+) -> None:
+    """A key that reads the account but that GET /1/Device/All (every poll needs it)
+    refuses is refused here, with the form as typed, instead of failing at the first poll."""
+    url = simulator.url("osoenergy")
+    fault = simulator.faults.inject("osoenergy", "/1/Device/All", status=status)
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    typed = {"api_key": API_KEY, "advanced": {"base_url": url}}
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], typed)
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": "invalid_auth"}
+    assert _suggested(result["data_schema"]) == typed
+    assert simulator.log.count("osoenergy", "GET /osoenergy/1/User/Details") == 1
+    simulator.faults.remove(fault.id)
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], typed)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+
+
+async def test_reauth_with_a_key_the_heaters_refuse(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    oso: OSOEnergyVendor,
+    init_integration: MockConfigEntry,
+) -> None:
+    """Reauth does not accept a key that GET /1/Device/All refuses: accepting it would reload
+    into the next reauth, a loop."""
+    oso.keys["half-key"] = EMAIL
+    simulator.faults.inject("osoenergy", "/1/Device/All", status=403, remaining=1)
+    result = await init_integration.start_reauth_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"api_key": "half-key"}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": "invalid_auth"}
+    assert init_integration.data["api_key"] == API_KEY
+
+
+async def test_second_flow_for_the_same_account(hass: HomeAssistant, simulator: Simulator) -> None:
+    """A second flow for an account another flow is setting up aborts with
+    ``already_in_progress``, which has an English string (Home Assistant before 2026 shows
+    the integration's own; without it the raw key showed)."""
+    first = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_USER, "unique_id": EMAIL}
+    )
+    assert first["type"] is FlowResultType.FORM
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {"api_key": API_KEY, "advanced": {"base_url": simulator.url("osoenergy")}},
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_in_progress"
+    strings = json.loads(TRANSLATIONS.read_text(encoding="utf-8"))
+    assert strings["config"]["abort"]["already_in_progress"].endswith(".")

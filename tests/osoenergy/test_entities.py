@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from unittest.mock import patch
 
 from freezegun.api import FrozenDateTimeFactory
@@ -12,12 +13,13 @@ from homeassistant.components.water_heater import (
     SERVICE_SET_AWAY_MODE,
     SERVICE_SET_TEMPERATURE,
 )
-from homeassistant.config_entries import SOURCE_REAUTH
+from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
 from homeassistant.const import (
     ATTR_ENTITY_ID,
     ATTR_TEMPERATURE,
     SERVICE_TURN_OFF,
     SERVICE_TURN_ON,
+    STATE_UNAVAILABLE,
     STATE_UNKNOWN,
     Platform,
 )
@@ -40,6 +42,7 @@ from simulator.osoenergy import API_KEY, OSOEnergyVendor
 
 from .conftest import S200, S300
 
+DEVICE_ALL = "GET /osoenergy/1/Device/All"
 BATHROOM = "water_heater.bathroom_heater"
 BASEMENT = "water_heater.basement_heater"
 
@@ -221,7 +224,7 @@ async def test_high_demand_switch(
     oso: OSOEnergyVendor,
     init_integration: MockConfigEntry,
 ) -> None:
-    switch = "switch.bathroom_heater_extra_energy"
+    switch = "switch.bathroom_heater_high_demand_mode"
     for service, expected in ((SERVICE_TURN_ON, "on"), (SERVICE_TURN_OFF, "off")):
         simulator.log.reset()
         await hass.services.async_call(
@@ -269,16 +272,22 @@ async def test_failed_write_raises(
         await hass.services.async_call(
             SWITCH_DOMAIN,
             SERVICE_TURN_ON,
-            {ATTR_ENTITY_ID: "switch.basement_heater_extra_energy"},
+            {ATTR_ENTITY_ID: "switch.basement_heater_high_demand_mode"},
             blocking=True,
         )
     assert err.value.translation_key == key
 
 
 async def test_write_with_expired_key_starts_reauth(
-    hass: HomeAssistant, oso: OSOEnergyVendor, init_integration: MockConfigEntry
+    hass: HomeAssistant,
+    simulator: Simulator,
+    oso: OSOEnergyVendor,
+    init_integration: MockConfigEntry,
 ) -> None:
+    """A command refused because the key expired: GET /1/Device/All, asked once, refuses it
+    too, so the key is refused: one reauth flow."""
     oso.expired.add(API_KEY)
+    simulator.log.reset()
     with pytest.raises(HomeAssistantError) as err:
         await hass.services.async_call(
             WATER_HEATER_DOMAIN, SERVICE_TURN_OFF, {ATTR_ENTITY_ID: BATHROOM}, blocking=True
@@ -287,3 +296,184 @@ async def test_write_with_expired_key_starts_reauth(
     await hass.async_block_till_done()
     flows = hass.config_entries.flow.async_progress()
     assert [flow["context"]["source"] for flow in flows] == [SOURCE_REAUTH]
+    assert simulator.log.count("osoenergy", DEVICE_ALL) == 1
+    assert simulator.log.count("osoenergy") == 2
+
+
+@pytest.mark.parametrize("status", [401, 403])
+@pytest.mark.parametrize(
+    ("path", "domain", "service", "data"),
+    [
+        ("/1/Device/*/HighDemand/", SWITCH_DOMAIN, SERVICE_TURN_ON, {}),
+        ("/1/Device/*/Profile", WATER_HEATER_DOMAIN, SERVICE_SET_TEMPERATURE, {"temperature": 50}),
+        ("/1/Device/*/TurnOn*", WATER_HEATER_DOMAIN, SERVICE_TURN_ON, {}),
+        (
+            "/1/Device/*/HolidayMode/*",
+            WATER_HEATER_DOMAIN,
+            SERVICE_SET_AWAY_MODE,
+            {"away_mode": True},
+        ),
+    ],
+)
+async def test_command_refused_by_its_endpoint(
+    hass: HomeAssistant,
+    *,
+    simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+    init_integration: MockConfigEntry,
+    status: int,
+    path: str,
+    domain: str,
+    service: str,
+    data: dict,
+) -> None:
+    """A command endpoint refuses the key that GET /1/Device/All accepts: the command fails
+    with a translated error naming the refusal; no reauth, the entry and its entities stay,
+    and polling goes on with the same key."""
+    entity_id = "switch.bathroom_heater_high_demand_mode" if domain == SWITCH_DOMAIN else BATHROOM
+    simulator.faults.inject(
+        "osoenergy", path, status=status, body='{"statusCode": 401, "message": "Access denied"}'
+    )
+    simulator.log.reset()
+    for _ in range(2):
+        with pytest.raises(HomeAssistantError) as err:
+            await hass.services.async_call(
+                domain, service, {ATTR_ENTITY_ID: entity_id, **data}, blocking=True
+            )
+        assert err.value.translation_key == "command_refused"
+        assert err.value.translation_placeholders == {"status": str(status)}
+    await hass.async_block_till_done()
+    assert not hass.config_entries.flow.async_progress()
+    assert init_integration.state is ConfigEntryState.LOADED
+    # Each refusal asked GET /1/Device/All once, which accepted the key.
+    assert simulator.log.count("osoenergy", DEVICE_ALL) == 2
+    assert simulator.log.count("osoenergy") == 4
+    await _refresh(hass, freezer)
+    assert hass.states.get(entity_id).state != STATE_UNAVAILABLE
+    assert not hass.config_entries.flow.async_progress()
+
+
+async def test_entity_names_are_distinct(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    """No two entities of a heater share a name (the extra energy binary sensor and the
+    high demand switch used to both be "Extra energy"); unique ids stay those of before."""
+    for device_id in (S200, S300):
+        names = [
+            hass.states.get(entry.entity_id).attributes["friendly_name"]
+            for entry in er.async_entries_for_config_entry(
+                entity_registry, init_integration.entry_id
+            )
+            if entry.unique_id.startswith(device_id) and hass.states.get(entry.entity_id)
+        ]
+        assert len(names) == len(set(names)), sorted(names)
+    switch = entity_registry.async_get("switch.bathroom_heater_high_demand_mode")
+    assert switch.unique_id == f"{S200}_high_demand"
+    binary = entity_registry.async_get("binary_sensor.bathroom_heater_extra_energy")
+    assert binary.unique_id == f"{S200}_extra_energy"
+    assert hass.states.get(switch.entity_id).attributes["friendly_name"] == (
+        "Bathroom heater High demand mode"
+    )
+    assert hass.states.get(binary.entity_id).attributes["friendly_name"] == (
+        "Bathroom heater Extra energy"
+    )
+
+
+async def test_nan_and_infinity_are_unknown(
+    hass: HomeAssistant,
+    oso: OSOEnergyVendor,
+    freezer: FrozenDateTimeFactory,
+    init_integration: MockConfigEntry,
+) -> None:
+    """NaN and infinity from the cloud never reach a state: the values are unknown."""
+    heater = oso.heaters[S200]
+    served = heater.as_json(oso.clock.timestamp())
+    heater.extra["data"] = {
+        **served["data"],
+        "actualLoadKwh": float("nan"),
+        "tappingCapacitykWh": float("inf"),
+        "consumedPowerkWh": float("-inf"),
+    }
+    heater.extra["control"] = {
+        **served["control"],
+        "currentTemperature": float("nan"),
+        "currentTemperatureTop": float("inf"),
+        "targetTemperature": float("nan"),
+    }
+    heater.extra["v40Min"] = float("nan")
+    await _refresh(hass, freezer)
+    for entity_id in (
+        "sensor.bathroom_heater_power",
+        "sensor.bathroom_heater_tapping_capacity",
+        "sensor.bathroom_heater_consumed_energy",
+        "sensor.bathroom_heater_temperature_top",
+        "sensor.bathroom_heater_mixed_water_at_40degc",
+    ):
+        assert hass.states.get(entity_id).state == STATE_UNKNOWN, entity_id
+    attributes = hass.states.get(BATHROOM).attributes
+    assert attributes["current_temperature"] is None
+    assert attributes[ATTR_TEMPERATURE] is None
+    # The other readings still come through.
+    assert hass.states.get("sensor.bathroom_heater_temperature_middle").state not in (
+        STATE_UNKNOWN,
+        STATE_UNAVAILABLE,
+    )
+
+
+async def test_sensors_appear_when_values_appear(
+    hass: HomeAssistant,
+    *,
+    simulator: Simulator,
+    oso: OSOEnergyVendor,
+    freezer: FrozenDateTimeFactory,
+    config_entry: MockConfigEntry,
+    entity_registry: er.EntityRegistry,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A heater that reports nulls at startup gets its consumed-energy and tank sensors as
+    soon as it reports values, without a reload, once each; they stay (unknown) if the
+    values go away again."""
+    heater = oso.heaters[S200]
+    served = heater.as_json(oso.clock.timestamp())
+    heater.extra["data"] = {**served["data"], "consumedPowerkWh": None}
+    heater.extra["control"] = {
+        **served["control"],
+        **{f"currentTemperature{name}": None for name in ("One", "Low", "Mid", "Top")},
+    }
+    config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+    dynamic = [
+        "sensor.bathroom_heater_consumed_energy",
+        "sensor.bathroom_heater_temperature_top",
+        "sensor.bathroom_heater_temperature_middle",
+        "sensor.bathroom_heater_temperature_bottom",
+    ]
+    for entity_id in dynamic:
+        assert hass.states.get(entity_id) is None, entity_id
+    assert hass.states.get("sensor.bathroom_heater_volume") is None  # disabled by default
+    entities = len(er.async_entries_for_config_entry(entity_registry, config_entry.entry_id))
+
+    # The values arrive: the next poll brings their sensors.
+    heater.extra.clear()
+    await _refresh(hass, freezer)
+    for entity_id in dynamic:
+        state = hass.states.get(entity_id)
+        assert state is not None, entity_id
+        assert state.state not in (STATE_UNKNOWN, STATE_UNAVAILABLE), entity_id
+    assert entity_registry.async_get(dynamic[0]).unique_id == f"{S200}_consumed_energy"
+    # The heater has no one-wire sensor: still none.
+    assert hass.states.get("sensor.bathroom_heater_temperature_one") is None
+    after = len(er.async_entries_for_config_entry(entity_registry, config_entry.entry_id))
+    assert after == entities + len(dynamic)
+
+    # Nulls again: the sensors stay, unknown; values again: nothing is added twice.
+    heater.extra["data"] = {**served["data"], "consumedPowerkWh": None}
+    await _refresh(hass, freezer)
+    assert hass.states.get(dynamic[0]).state == STATE_UNKNOWN
+    heater.extra.clear()
+    await _refresh(hass, freezer)
+    assert len(er.async_entries_for_config_entry(entity_registry, config_entry.entry_id)) == after
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]

@@ -187,6 +187,56 @@ async def test_set_profile_bad_input(
     assert oso.heaters[S200].profile == [65.0] * 24
 
 
+async def test_set_profile_within_the_heaters_limits(
+    hass: HomeAssistant,
+    *,
+    simulator: Simulator,
+    oso: OSOEnergyVendor,
+    freezer: FrozenDateTimeFactory,
+    init_integration: MockConfigEntry,
+) -> None:
+    """set_profile holds each heater to the range it reports, as set_temperature does:
+    a translated validation error, and nothing sent."""
+    oso.heaters[S200].min_temperature = 20
+    oso.heaters[S200].max_temperature = 70
+    freezer.tick(SCAN_INTERVAL)
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert hass.states.get(BATHROOM).attributes["max_temp"] == 70
+    simulator.log.reset()
+    for hours, bad in (
+        ({"hour_01": 60, "hour_07": 72}, ("07:00", "72")),
+        ({"hour_03": 15}, ("03:00", "15")),
+    ):
+        with pytest.raises(ServiceValidationError) as err:
+            await hass.services.async_call(
+                DOMAIN, "set_profile", {ATTR_ENTITY_ID: BATHROOM, **hours}, blocking=True
+            )
+        assert err.value.translation_key == "profile_out_of_range"
+        assert err.value.translation_placeholders == {
+            "entity_id": BATHROOM,
+            "hour": bad[0],
+            "temperature": bad[1],
+            "min": "20",
+            "max": "70",
+        }
+    assert simulator.log.count("osoenergy") == 0
+    assert oso.heaters[S200].profile == [65.0] * 24
+    # The limits themselves are fine; another heater keeps its own (10-75 degC) range.
+    await hass.services.async_call(
+        DOMAIN,
+        "set_profile",
+        {ATTR_ENTITY_ID: BATHROOM, "hour_04": 20, "hour_05": 70},
+        blocking=True,
+    )
+    assert sorted(oso.heaters[S200].profile)[:1] == [20.0]
+    assert max(oso.heaters[S200].profile) == 70.0
+    await hass.services.async_call(
+        DOMAIN, "set_profile", {ATTR_ENTITY_ID: BASEMENT, "hour_04": 72}, blocking=True
+    )
+    assert 72.0 in oso.heaters[S300].profile
+
+
 async def test_profile_unavailable(
     hass: HomeAssistant,
     oso: OSOEnergyVendor,

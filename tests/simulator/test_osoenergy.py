@@ -175,6 +175,65 @@ async def test_v40_min(http: aiohttp.ClientSession) -> None:
     assert (await devices(http))[S200]["v40Min"] == 300
 
 
+async def test_get_v40_min(http: aiohttp.ClientSession, oso: OSOEnergyVendor) -> None:
+    """GET V40Min (an endpoint of the early API): the value as a bare JSON number."""
+    assert await call(http, "GET", f"/1/Device/{S300}/V40Min") == (200, 350.0)
+    assert (await call(http, "PUT", f"/1/Device/{S300}/V40Min/400"))[0] == 200
+    assert await call(http, "GET", f"/1/device/{S300}/v40min/") == (200, 400.0)
+    assert (await call(http, "GET", "/1/Device/nope/V40Min"))[0] == 404
+    assert (await call(http, "GET", f"/1/Device/{S300}/V40Min", headers=None))[0] == 401
+    assert (await call(http, "POST", f"/1/Device/{S300}/V40Min"))[0] == 405
+
+
+async def test_optimization_mode(http: aiohttp.ClientSession, oso: OSOEnergyVendor) -> None:
+    """PUT OptimizationMode: the option by number (its position in OSO's list of options)
+    and the sub option, shown by GET /1/Device/All; invalid bodies are refused."""
+    path = f"/1/Device/{S200}/OptimizationMode"
+    body = {"optimizationOptions": 2, "optimizationSubOptions": 1}
+    assert await call(http, "PUT", path, json=body) == (200, None)
+    heater = (await devices(http))[S200]
+    assert (heater["optimizationOption"], heater["optimizationSubOption"]) == ("GridCompany", 1)
+    # The body pyosoenergyapi writes by hand (spaces before the commas).
+    text = '{"optimizationOptions": 5 ,"optimizationSubOptions": 0 }'
+    assert (await call(http, "PUT", path.lower(), data=text))[0] == 200
+    heater = (await devices(http))[S200]
+    assert (heater["optimizationOption"], heater["optimizationSubOption"]) == ("Nettleie", 0)
+    assert (await call(http, "PUT", path, json={"optimizationOptions": 1}))[0] == 200
+    assert (await devices(http))[S200]["optimizationSubOption"] is None
+    for bad in (
+        {"optimizationOptions": 6},
+        {"optimizationOptions": -1},
+        {"optimizationOptions": True},
+        {"optimizationOptions": "OSO"},
+        {"optimizationOptions": 1, "optimizationSubOptions": "x"},
+        [1],
+    ):
+        assert (await call(http, "PUT", path, json=bad))[0] == 400, bad
+    # pyosoenergyapi writes a None sub option as ``None``: not JSON.
+    text = '{"optimizationOptions": 1 ,"optimizationSubOptions": None }'
+    assert (await call(http, "PUT", path, data=text))[0] == 400
+    assert (await devices(http))[S200]["optimizationOption"] == "OSO"
+    assert (await devices(http))[S300]["optimizationOption"] == "GridCompany"
+    oso.heaters[S200].connected = False
+    status, body = await call(http, "PUT", path, json=body)
+    assert (status, body["message"]) == (400, "Device is not connected")
+
+
+async def test_profile_within_the_heaters_limits(
+    http: aiohttp.ClientSession, oso: OSOEnergyVendor
+) -> None:
+    """minTemperature/maxTemperature are the heater's; a profile outside them is refused."""
+    oso.heaters[S200].min_temperature = 20
+    oso.heaters[S200].max_temperature = 70
+    heater = (await devices(http))[S200]
+    assert (heater["control"]["minTemperature"], heater["control"]["maxTemperature"]) == (20, 70)
+    path = f"/1/Device/{S200}/Profile"
+    status, body = await call(http, "PUT", path, json={"hours": [71] * 24})
+    assert (status, body["message"]) == (400, "hours must be 24 temperatures between 20 and 70")
+    assert (await call(http, "PUT", path, json={"hours": [15] * 24}))[0] == 400
+    assert (await call(http, "PUT", path, json={"hours": [20] * 12 + [70] * 12}))[0] == 200
+
+
 async def test_holiday_and_high_demand(http: aiohttp.ClientSession) -> None:
     path = f"/1/Device/{S200}"
     assert (await call(http, "POST", f"{path}/HighDemand/"))[0] == 200
