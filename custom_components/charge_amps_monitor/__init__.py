@@ -13,6 +13,7 @@ from .const import (
     CONF_BASE_URL,
     CONF_HOST_NAME,
     CONF_TOKEN,
+    CONF_TOKEN_ACCEPTED,
     CONF_TOKEN_VALID_UNTIL,
     DEFAULT_BASE_URL,
     DEFAULT_HOST_NAME,
@@ -30,9 +31,15 @@ PLATFORMS: list[Platform] = [Platform.BINARY_SENSOR, Platform.SENSOR]
 async def async_setup_entry(hass: HomeAssistant, entry: ChargeAmpsConfigEntry) -> bool:
     """Log in (or resume the saved token), fetch the charge points and set up the platforms."""
 
-    def _save_token(token: str, valid_until: float) -> None:
+    def _save_token(token: str, valid_until: float, accepted: bool) -> None:
         hass.config_entries.async_update_entry(
-            entry, data={**entry.data, CONF_TOKEN: token, CONF_TOKEN_VALID_UNTIL: valid_until}
+            entry,
+            data={
+                **entry.data,
+                CONF_TOKEN: token,
+                CONF_TOKEN_VALID_UNTIL: valid_until,
+                CONF_TOKEN_ACCEPTED: accepted,
+            },
         )
 
     client = ChargeAmpsClient(
@@ -43,6 +50,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: ChargeAmpsConfigEntry) -
         host_name=entry.data.get(CONF_HOST_NAME, DEFAULT_HOST_NAME),
         token=entry.data.get(CONF_TOKEN),
         token_valid_until=entry.data.get(CONF_TOKEN_VALID_UNTIL),
+        token_accepted=bool(entry.data.get(CONF_TOKEN_ACCEPTED, True)),
         on_token=_save_token,
     )
     coordinator = ChargeAmpsCoordinator(hass, entry, client)

@@ -5,6 +5,11 @@ shortly before it expires, because every login adds a token to the account and t
 keeps only a few: logging in too often logs the user's phone app out. All charge points and
 their connectors come from one call (``POST /api/users/chargepoints/owned``).
 
+Only the login can refuse the credentials (:class:`ChargeAmpsAuthError`). A 401/403 of the
+charge point list is that endpoint's refusal (:class:`ChargeAmpsEndpointRefusedError`) when it
+refuses a token it never accepted (one login has just issued); a token it did accept before
+(the service may drop tokens) is renewed once before the refusal counts.
+
 This module does not import Home Assistant.
 """
 
@@ -44,7 +49,7 @@ class ChargeAmpsError(Exception):
 
 
 class ChargeAmpsAuthError(ChargeAmpsError):
-    """The credentials or the token were refused (401/403)."""
+    """The login refused the credentials (401/403): only a new password helps."""
 
 
 class ChargeAmpsConnectionError(ChargeAmpsError):
@@ -58,6 +63,14 @@ class ChargeAmpsResponseError(ChargeAmpsError):
         """Keep the HTTP status (None for a malformed body)."""
         super().__init__(message)
         self.status = status
+
+
+class ChargeAmpsEndpointRefusedError(ChargeAmpsResponseError):
+    """An endpoint other than the login answered 401/403 to a token the login had issued.
+
+    Not a credentials problem: the login accepted them, and logging in again would only add
+    tokens to the account (which keeps a few, then logs the phone app out).
+    """
 
 
 class ChargeAmpsServerError(ChargeAmpsResponseError):
@@ -392,12 +405,15 @@ class ChargeAmpsClient:
         clock: Callable[[], float] | None = None,
         token: str | None = None,
         token_valid_until: float | None = None,
-        on_token: Callable[[str, float], None] | None = None,
+        token_accepted: bool = True,
+        on_token: Callable[[str, float, bool], None] | None = None,
     ) -> None:
         """Keep the credentials; nothing is sent until the first call.
 
         ``token`` and ``token_valid_until`` (local POSIX time) resume a token saved earlier, so
-        a restart does not cost a login; ``on_token`` is called after each login to save it.
+        a restart does not cost a login; ``token_accepted`` says whether the charge point list
+        has answered to it yet. ``on_token(token, valid_until, accepted)`` is called after each
+        login and when the list first accepts a token, to save them.
         """
         self._session = session
         self._email = email.strip()
@@ -408,6 +424,10 @@ class ChargeAmpsClient:
         self._clock = clock or _now
         self._token: str | None = token if token and token_valid_until else None
         self._token_valid_until = token_valid_until or 0.0
+        # Whether the charge point list has answered to the current token: a refusal of a
+        # token it accepted before is worth one new login (the service may have dropped the
+        # token); a refusal of one it never accepted is the list's own.
+        self._token_accepted = token_accepted
         self._on_token = on_token
         self._lock = asyncio.Lock()
         self.login_count = 0
@@ -427,6 +447,16 @@ class ChargeAmpsClient:
     def token_valid_until(self) -> float | None:
         """Return when the current token will be renewed (local POSIX time), if any."""
         return self._token_valid_until if self._token is not None else None
+
+    @property
+    def token_accepted(self) -> bool:
+        """Return whether the charge point list has answered to the current token."""
+        return self._token is not None and self._token_accepted
+
+    def _saved(self) -> None:
+        """Tell the owner the token or its state changed, so that it is saved."""
+        if self._on_token is not None and self._token is not None:
+            self._on_token(self._token, self._token_valid_until, self._token_accepted)
 
     def _headers(self, page: str) -> dict[str, str]:
         """Return the browser-like headers the web API expects."""
@@ -455,7 +485,9 @@ class ChargeAmpsClient:
                 url, json=body, headers=headers, params=params, timeout=self._timeout
             ) as response:
                 if response.status in (401, 403):
-                    raise ChargeAmpsAuthError(f"{path} answered {response.status}")
+                    raise ChargeAmpsEndpointRefusedError(
+                        f"{path} answered {response.status}", response.status
+                    )
                 if response.status == 429:
                     raise ChargeAmpsRateLimitError(
                         f"{path} answered 429", _retry_after(response.headers.get("Retry-After"))
@@ -480,15 +512,19 @@ class ChargeAmpsClient:
 
     async def _login(self) -> str:
         """Log in and keep the token; caller holds the lock."""
-        payload = await self._request(
-            LOGIN_PATH,
-            body={
-                "email": self._email,
-                "password": self._password,
-                "hostName": self._host_name,
-            },
-            headers=self._headers("login"),
-        )
+        try:
+            payload = await self._request(
+                LOGIN_PATH,
+                body={
+                    "email": self._email,
+                    "password": self._password,
+                    "hostName": self._host_name,
+                },
+                headers=self._headers("login"),
+            )
+        except ChargeAmpsEndpointRefusedError as err:
+            # The one refusal that means the credentials: reauthentication.
+            raise ChargeAmpsAuthError(f"login answered {err.status}") from err
         self.login_count += 1
         token = payload.get("token") if isinstance(payload, dict) else None
         if not isinstance(token, str) or not token:
@@ -498,8 +534,8 @@ class ChargeAmpsClient:
         margin = min(TOKEN_MARGIN, lifetime / 10)
         self._token = token
         self._token_valid_until = now + lifetime - margin
-        if self._on_token is not None:
-            self._on_token(token, self._token_valid_until)
+        self._token_accepted = False
+        self._saved()
         _LOGGER.debug("Logged in to %s; token renewed in %.0f s", self._base_url, lifetime - margin)
         return token
 
@@ -520,14 +556,26 @@ class ChargeAmpsClient:
             await self._login()
 
     async def async_get_charge_points(self) -> list[ChargePoint]:
-        """Return every charge point of the account (one request with a valid token)."""
+        """Return every charge point of the account (one request with a valid token).
+
+        A token the list accepted before and now refuses is renewed once (the service drops
+        tokens, e.g. beyond the account's token cap). A refusal of a token the list never
+        accepted (just issued by a login, or renewed after such a refusal) is the list's
+        own: :class:`ChargeAmpsEndpointRefusedError`, and that token is not renewed again
+        for it, only when it expires.
+        """
         token = await self._valid_token()
         try:
             payload = await self._owned(token)
-        except ChargeAmpsAuthError:
-            _LOGGER.debug("Token refused; logging in once more")
+        except ChargeAmpsEndpointRefusedError:
+            if not self._token_accepted:
+                raise
+            _LOGGER.debug("The charge point list refused a token it had accepted; logging in")
             token = await self._valid_token(stale=token)
             payload = await self._owned(token)
+        if self._token == token and not self._token_accepted:
+            self._token_accepted = True
+            self._saved()
         return parse_charge_points(payload)
 
     async def _owned(self, token: str) -> Any:

@@ -16,7 +16,12 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api import ChargePoint, ChargePointStatus, Connector
 from .coordinator import ChargeAmpsConfigEntry
-from .entity import ChargeAmpsConnectorEntity, ChargeAmpsEntity, async_add_entities_dynamically
+from .entity import (
+    ChargeAmpsConnectorEntity,
+    ChargeAmpsConnectorEntityDescription,
+    ChargeAmpsEntity,
+    async_add_entities_dynamically,
+)
 
 PARALLEL_UPDATES = 0
 
@@ -29,7 +34,9 @@ class ChargerBinarySensorEntityDescription(BinarySensorEntityDescription):
 
 
 @dataclass(frozen=True, kw_only=True)
-class ConnectorBinarySensorEntityDescription(BinarySensorEntityDescription):
+class ConnectorBinarySensorEntityDescription(
+    ChargeAmpsConnectorEntityDescription, BinarySensorEntityDescription
+):
     """A binary sensor of a connector."""
 
     is_on_fn: Callable[[Connector], bool | None]

@@ -29,6 +29,7 @@ from .const import (
     CONF_BASE_URL,
     CONF_HOST_NAME,
     CONF_TOKEN,
+    CONF_TOKEN_ACCEPTED,
     CONF_TOKEN_VALID_UNTIL,
     CONF_UPDATE_INTERVAL,
     DEFAULT_BASE_URL,
@@ -174,6 +175,7 @@ class ChargeAmpsConfigFlow(ConfigFlow, domain=DOMAIN):
             self._token = {
                 CONF_TOKEN: client.token,
                 CONF_TOKEN_VALID_UNTIL: client.token_valid_until,
+                CONF_TOKEN_ACCEPTED: client.token_accepted,
             }
         return errors
 

@@ -20,6 +20,10 @@ CONF_BASE_URL: Final = "base_url"
 CONF_UPDATE_INTERVAL: Final = "update_interval"
 # The last token (CONF_TOKEN) and until when it is used (local POSIX time): restarts re-use it.
 CONF_TOKEN_VALID_UNTIL: Final = "token_valid_until"  # noqa: S105 - a key, not a secret
+# Whether the charge point list has answered to that token (missing in entries saved by
+# earlier versions: taken as True). A refusal of a token it never accepted is the list's own
+# refusal, so a restart or a setup retry does not log in again for it.
+CONF_TOKEN_ACCEPTED: Final = "token_accepted"  # noqa: S105 - a key, not a secret
 
 DEFAULT_UPDATE_INTERVAL: Final = 60
 MIN_UPDATE_INTERVAL: Final = 10
@@ -35,6 +39,7 @@ __all__ = [
     "CONF_BASE_URL",
     "CONF_HOST_NAME",
     "CONF_TOKEN",
+    "CONF_TOKEN_ACCEPTED",
     "CONF_TOKEN_VALID_UNTIL",
     "CONF_UPDATE_INTERVAL",
     "DEFAULT_BASE_URL",

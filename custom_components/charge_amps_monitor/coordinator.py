@@ -19,6 +19,7 @@ from .api import (
     ChargeAmpsAuthError,
     ChargeAmpsClient,
     ChargeAmpsConnectionError,
+    ChargeAmpsEndpointRefusedError,
     ChargeAmpsError,
     ChargeAmpsRateLimitError,
     ChargePoint,
@@ -119,8 +120,18 @@ class ChargeAmpsCoordinator(DataUpdateCoordinator[ChargeAmpsData]):
         try:
             points = await self.client.async_get_charge_points()
         except ChargeAmpsAuthError as err:
+            # Only the login refuses the credentials: the user must sign in again.
             raise ConfigEntryAuthFailed(
                 translation_domain=DOMAIN, translation_key="auth_failed"
+            ) from err
+        except ChargeAmpsEndpointRefusedError as err:
+            # The login worked but the charge point list refuses its token: a new password
+            # would not help, and the client does not log in again for it.
+            self._back_off(None)
+            raise UpdateFailed(
+                translation_domain=DOMAIN,
+                translation_key="endpoint_refused",
+                translation_placeholders={"status": str(err.status)},
             ) from err
         except ChargeAmpsRateLimitError as err:
             delay = self._back_off(err.retry_after)

@@ -38,6 +38,7 @@ async def async_get_config_entry_diagnostics(
             "logins": client.login_count,
             "requests": client.request_count,
             "has_token": client.token_valid_until is not None,
+            "token_accepted": client.token_accepted,
         },
         "coordinator": {
             "last_update_success": coordinator.last_update_success,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity import Entity, EntityDescription
@@ -12,6 +13,22 @@ from homeassistant.helpers.update_coordinator import CoordinatorEntity
 from .api import ChargePoint, ChargePointStatus, Connector
 from .const import DOMAIN, MANUFACTURER
 from .coordinator import ChargeAmpsConfigEntry, ChargeAmpsCoordinator
+
+
+def _always(_: Connector) -> bool:
+    return True
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChargeAmpsConnectorEntityDescription(EntityDescription):
+    """An entity of a connector, created once the connector reports what it shows.
+
+    ``exists_fn`` is asked at every poll until it says yes: a reading the connector does not
+    report (such as L2 and L3 of a single-phase socket) gets no entity that would stay
+    unknown forever, and gets one as soon as the connector starts reporting it.
+    """
+
+    exists_fn: Callable[[Connector], bool] = _always
 
 
 class ChargeAmpsEntity(CoordinatorEntity[ChargeAmpsCoordinator]):
@@ -84,7 +101,10 @@ class ChargeAmpsConnectorEntity(ChargeAmpsEntity):
         )
 
 
-def async_add_entities_dynamically[ChargerT: EntityDescription, ConnectorT: EntityDescription](
+def async_add_entities_dynamically[
+    ChargerT: EntityDescription,
+    ConnectorT: ChargeAmpsConnectorEntityDescription,
+](
     entry: ChargeAmpsConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
     *,
@@ -93,32 +113,41 @@ def async_add_entities_dynamically[ChargerT: EntityDescription, ConnectorT: Enti
     connector_entity: Callable[[ChargeAmpsCoordinator, str, int, ConnectorT], Entity],
     connector_descriptions: Iterable[ConnectorT],
 ) -> None:
-    """Add entities for every charger and connector now and whenever new ones appear."""
+    """Add entities for every charger and connector now and whenever new ones appear.
+
+    A connector entity whose ``exists_fn`` says no is not added yet: it is asked again at
+    every poll, so a reading the connector starts to report brings its entity.
+    """
     coordinator = entry.runtime_data.coordinator
-    # What has entities: (charger id, connector id or None for the charger itself) -> how
-    # often the charger's device had been removed when they were added. A removal since
-    # (the device registry also drops the entities) means the entities must be added anew
-    # when the charger is listed again; the count is compared here rather than the charger
-    # forgotten on removal, because the coordinator calls no listener when the answer after
-    # the removal equals the one before (e.g. two empty lists).
-    known: dict[tuple[str, int | None], int] = {}
+    connector_descriptions = tuple(connector_descriptions)
+    # What has entities: (charger id, connector id or None for the charger itself, key or
+    # None for all the charger's entities) -> how often the charger's device had been
+    # removed when they were added. A removal since (the device registry also drops the
+    # entities) means the entities must be added anew when the charger is listed again; the
+    # count is compared here rather than the charger forgotten on removal, because the
+    # coordinator calls no listener when the answer after the removal equals the one before
+    # (e.g. two empty lists).
+    known: dict[tuple[str, int | None, str | None], int] = {}
 
     def _add_new() -> None:
         entities: list[Entity] = []
         for point in coordinator.data.values():
             removals = coordinator.removals[point.id]
-            if known.get((point.id, None)) != removals:
-                known[(point.id, None)] = removals
+            if known.get((point.id, None, None)) != removals:
+                known[(point.id, None, None)] = removals
                 entities.extend(
                     charger_entity(coordinator, point.id, d) for d in charger_descriptions
                 )
             for connector in point.connectors:
-                if known.get((point.id, connector.connector_id)) != removals:
-                    known[(point.id, connector.connector_id)] = removals
-                    entities.extend(
-                        connector_entity(coordinator, point.id, connector.connector_id, d)
-                        for d in connector_descriptions
-                    )
+                for description in connector_descriptions:
+                    key = (point.id, connector.connector_id, description.key)
+                    if known.get(key) != removals and description.exists_fn(connector):
+                        known[key] = removals
+                        entities.append(
+                            connector_entity(
+                                coordinator, point.id, connector.connector_id, description
+                            )
+                        )
         if entities:
             async_add_entities(entities)
 

@@ -24,7 +24,12 @@ from homeassistant.helpers.typing import StateType
 
 from .api import ChargePoint, ChargePointStatus, Connector, ConnectorStatus
 from .coordinator import ChargeAmpsConfigEntry
-from .entity import ChargeAmpsConnectorEntity, ChargeAmpsEntity, async_add_entities_dynamically
+from .entity import (
+    ChargeAmpsConnectorEntity,
+    ChargeAmpsConnectorEntityDescription,
+    ChargeAmpsEntity,
+    async_add_entities_dynamically,
+)
 
 PARALLEL_UPDATES = 0
 
@@ -44,7 +49,9 @@ class ChargerSensorEntityDescription(SensorEntityDescription):
 
 
 @dataclass(frozen=True, kw_only=True)
-class ConnectorSensorEntityDescription(SensorEntityDescription):
+class ConnectorSensorEntityDescription(
+    ChargeAmpsConnectorEntityDescription, SensorEntityDescription
+):
     """A sensor of a connector."""
 
     value_fn: Callable[[Connector], StateType]
@@ -104,6 +111,7 @@ CONNECTOR_SENSORS: tuple[ConnectorSensorEntityDescription, ...] = (
         state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=2,
         entity_category=EntityCategory.DIAGNOSTIC,
+        exists_fn=lambda connector: connector.currents[0] is not None,
         value_fn=lambda connector: _round(connector.currents[0], 2),
     ),
     ConnectorSensorEntityDescription(
@@ -114,6 +122,7 @@ CONNECTOR_SENSORS: tuple[ConnectorSensorEntityDescription, ...] = (
         state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=2,
         entity_category=EntityCategory.DIAGNOSTIC,
+        exists_fn=lambda connector: connector.currents[1] is not None,
         value_fn=lambda connector: _round(connector.currents[1], 2),
     ),
     ConnectorSensorEntityDescription(
@@ -124,6 +133,7 @@ CONNECTOR_SENSORS: tuple[ConnectorSensorEntityDescription, ...] = (
         state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=2,
         entity_category=EntityCategory.DIAGNOSTIC,
+        exists_fn=lambda connector: connector.currents[2] is not None,
         value_fn=lambda connector: _round(connector.currents[2], 2),
     ),
     ConnectorSensorEntityDescription(
@@ -135,6 +145,7 @@ CONNECTOR_SENSORS: tuple[ConnectorSensorEntityDescription, ...] = (
         suggested_display_precision=1,
         entity_category=EntityCategory.DIAGNOSTIC,
         entity_registry_enabled_default=False,
+        exists_fn=lambda connector: connector.voltages[0] is not None,
         value_fn=lambda connector: _round(connector.voltages[0], 1),
     ),
     ConnectorSensorEntityDescription(
@@ -146,6 +157,7 @@ CONNECTOR_SENSORS: tuple[ConnectorSensorEntityDescription, ...] = (
         suggested_display_precision=1,
         entity_category=EntityCategory.DIAGNOSTIC,
         entity_registry_enabled_default=False,
+        exists_fn=lambda connector: connector.voltages[1] is not None,
         value_fn=lambda connector: _round(connector.voltages[1], 1),
     ),
     ConnectorSensorEntityDescription(
@@ -157,6 +169,7 @@ CONNECTOR_SENSORS: tuple[ConnectorSensorEntityDescription, ...] = (
         suggested_display_precision=1,
         entity_category=EntityCategory.DIAGNOSTIC,
         entity_registry_enabled_default=False,
+        exists_fn=lambda connector: connector.voltages[2] is not None,
         value_fn=lambda connector: _round(connector.voltages[2], 1),
     ),
 )

@@ -15,6 +15,7 @@ from custom_components.charge_amps_monitor.api import (
     ChargeAmpsAuthError,
     ChargeAmpsClient,
     ChargeAmpsConnectionError,
+    ChargeAmpsEndpointRefusedError,
     ChargeAmpsRateLimitError,
     ChargeAmpsResponseError,
     ChargeAmpsServerError,
@@ -318,23 +319,92 @@ async def test_short_token_margin(client: ChargeAmpsClient, clock: FakeClock) ->
 
 
 async def test_relogin_once_on_401(client: ChargeAmpsClient) -> None:
+    """A token the list accepted before and now refuses (dropped by the service): renewed once."""
     with aioresponses() as mock:
         mock.post(LOGIN, payload=login_body(), repeat=True)
+        mock.post(OWNED, payload=OWNED_PAYLOAD)
         mock.post(OWNED, status=401)
         mock.post(OWNED, payload=OWNED_PAYLOAD)
+        await client.async_get_charge_points()
+        assert client.token_accepted
         points = await client.async_get_charge_points()
     assert len(points) == 1
     assert client.login_count == 2
+    assert client.token_accepted
 
 
-async def test_second_401_is_auth_error(client: ChargeAmpsClient) -> None:
+@pytest.mark.parametrize("status", [401, 403])
+async def test_fresh_token_refused_is_the_endpoints_refusal(
+    client: ChargeAmpsClient, clock: FakeClock, status: int
+) -> None:
+    """The list refuses the token the login has just issued: no reauth, no second login.
+
+    Polls keep asking the list with the same token (one request each) and never log in again
+    for it; only the token's expiry costs a login, and once the list answers, the token counts
+    as accepted, so a later refusal of it is worth one new login again.
+    """
     with aioresponses() as mock:
-        mock.post(LOGIN, payload=login_body(), repeat=True)
+        mock.post(LOGIN, payload=login_body(iat=clock.now), repeat=True)
+        for _ in range(5):
+            mock.post(OWNED, status=status, body="Forbidden")
+        for _ in range(5):
+            with pytest.raises(ChargeAmpsEndpointRefusedError) as err:
+                await client.async_get_charge_points()
+            assert not isinstance(err.value, ChargeAmpsAuthError)
+            assert err.value.status == status
+            clock.now += 60
+        assert client.login_count == 1
+        assert client.request_count == 6  # one login, five list requests
+        assert not client.token_accepted
+
+        # The list answers again: same token, no login.
+        mock.post(OWNED, payload=OWNED_PAYLOAD)
+        assert len(await client.async_get_charge_points()) == 1
+        assert client.login_count == 1
+        assert client.token_accepted
+
+        # The token the list has accepted is refused (dropped by the service): one new login;
+        # the list refuses the renewed token too: its own refusal, nothing more.
+        mock.post(OWNED, status=status)
+        mock.post(OWNED, status=status)
+        mock.post(OWNED, status=status)
+        with pytest.raises(ChargeAmpsEndpointRefusedError):
+            await client.async_get_charge_points()
+        assert client.login_count == 2
+        with pytest.raises(ChargeAmpsEndpointRefusedError):
+            await client.async_get_charge_points()
+        assert client.login_count == 2
+
+        # The renewed token expires: renewed once, as any token, then refused again.
+        clock.now += 3300
+        mock.post(OWNED, status=status)
+        with pytest.raises(ChargeAmpsEndpointRefusedError):
+            await client.async_get_charge_points()
+        assert client.login_count == 3
+
+
+@pytest.mark.parametrize("status", [401, 403])
+async def test_login_refusal_is_auth_error(client: ChargeAmpsClient, status: int) -> None:
+    """Only the login can refuse the credentials."""
+    with aioresponses() as mock:
+        mock.post(LOGIN, status=status, body="Invalid username or password")
+        with pytest.raises(ChargeAmpsAuthError) as err:
+            await client.async_get_charge_points()
+    assert str(status) in str(err.value)
+    assert client.token is None
+
+
+async def test_relogin_refused_is_auth_error(client: ChargeAmpsClient) -> None:
+    """A dropped token whose renewal the login refuses: the credentials are refused."""
+    with aioresponses() as mock:
+        mock.post(LOGIN, payload=login_body())
+        mock.post(OWNED, payload=OWNED_PAYLOAD)
         mock.post(OWNED, status=401)
-        mock.post(OWNED, status=403)
+        mock.post(LOGIN, status=401)
+        await client.async_get_charge_points()
         with pytest.raises(ChargeAmpsAuthError):
             await client.async_get_charge_points()
-    assert client.login_count == 2
+    assert client.login_count == 1
 
 
 async def test_bad_credentials(client: ChargeAmpsClient) -> None:
@@ -407,7 +477,7 @@ async def test_base_url_and_host(session: aiohttp.ClientSession) -> None:
 
 
 async def test_resumed_token(session: aiohttp.ClientSession, clock: FakeClock) -> None:
-    saved: list[tuple[str, float]] = []
+    saved: list[tuple[str, float, bool]] = []
     client = ChargeAmpsClient(
         session,
         "a@b.c",
@@ -415,9 +485,10 @@ async def test_resumed_token(session: aiohttp.ClientSession, clock: FakeClock) -
         clock=clock,
         token="saved-token",
         token_valid_until=clock.now + 100,
-        on_token=lambda token, until: saved.append((token, until)),
+        on_token=lambda token, until, accepted: saved.append((token, until, accepted)),
     )
     assert client.token == "saved-token"
+    assert client.token_accepted  # saved by an older version: taken as accepted
     seen: list[str] = []
 
     def on_owned(url: Any, **kwargs: Any) -> CallbackResult:
@@ -428,9 +499,41 @@ async def test_resumed_token(session: aiohttp.ClientSession, clock: FakeClock) -
         mock.post(OWNED, callback=on_owned, repeat=True)
         mock.post(LOGIN, payload=login_body(iat=clock.now + 100))
         await client.async_get_charge_points()
+        assert saved == []  # nothing changed
         clock.now += 100
+        await client.async_get_charge_points()
         await client.async_get_charge_points()
     assert seen[0] == "Bearer saved-token"
     assert seen[1] != "Bearer saved-token"
     assert client.login_count == 1
-    assert saved == [(client.token, clock.now + 3300)]
+    # Saved at the login, and once more when the list first accepted the new token.
+    assert saved == [
+        (client.token, clock.now + 3300, False),
+        (client.token, clock.now + 3300, True),
+    ]
+
+
+@pytest.mark.parametrize(("accepted", "logins"), [(True, 1), (False, 0)])
+async def test_resumed_token_refused(
+    session: aiohttp.ClientSession, clock: FakeClock, accepted: bool, logins: int
+) -> None:
+    """A saved token the list had accepted is renewed once when refused; one it never
+    accepted (a setup retried after the list refused it) is not renewed for the list."""
+    client = ChargeAmpsClient(
+        session,
+        "a@b.c",
+        "pw",
+        clock=clock,
+        token="saved-token",
+        token_valid_until=clock.now + 1000,
+        token_accepted=accepted,
+    )
+    assert client.token_accepted is accepted
+    with aioresponses() as mock:
+        mock.post(LOGIN, payload=login_body(iat=clock.now), repeat=True)
+        mock.post(OWNED, status=403, repeat=True)
+        for _ in range(3):
+            with pytest.raises(ChargeAmpsEndpointRefusedError):
+                await client.async_get_charge_points()
+    assert client.login_count == logins
+    assert not client.token_accepted

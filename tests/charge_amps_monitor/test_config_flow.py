@@ -11,6 +11,7 @@ from homeassistant.config_entries import SOURCE_USER
 from homeassistant.const import CONF_EMAIL, CONF_PASSWORD, CONF_TOKEN
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType, InvalidData, section
+from homeassistant.helpers.translation import async_get_translations
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -18,6 +19,7 @@ from custom_components.charge_amps_monitor.config_flow import SECTION_ADVANCED
 from custom_components.charge_amps_monitor.const import (
     CONF_BASE_URL,
     CONF_HOST_NAME,
+    CONF_TOKEN_ACCEPTED,
     CONF_TOKEN_VALID_UNTIL,
     CONF_UPDATE_INTERVAL,
     DOMAIN,
@@ -106,6 +108,8 @@ async def test_user_flow(hass: HomeAssistant, sim_url: str, vendor: ChargeAmpsVe
     token = data.pop(CONF_TOKEN)
     assert read_jwt(token)["jti"] in vendor.active_tokens
     assert data.pop(CONF_TOKEN_VALID_UNTIL) > time.time()
+    # The charge point list has not answered to this token yet.
+    assert data.pop(CONF_TOKEN_ACCEPTED) is False
     assert data == {
         CONF_EMAIL: "Demo@ChargeAmps.example",
         CONF_PASSWORD: ACCOUNT_PASSWORD,
@@ -184,6 +188,7 @@ async def test_advanced_flow(
         CONF_BASE_URL: url,
         CONF_TOKEN: None,
         CONF_TOKEN_VALID_UNTIL: None,
+        CONF_TOKEN_ACCEPTED: False,
     }
     assert result["options"] == {CONF_UPDATE_INTERVAL: 120}
     assert vendor.logins == 1
@@ -263,6 +268,40 @@ async def test_already_configured(
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "already_configured"
     assert vendor.logins == 0
+
+
+async def test_second_flow_for_the_same_account(
+    hass: HomeAssistant, sim_url: str, vendor: ChargeAmpsVendor
+) -> None:
+    """A second setup of an account whose first setup is still open aborts, translated."""
+    first = await start(hass)
+    first = await hass.config_entries.flow.async_configure(first["flow_id"], form(password="wrong"))
+    assert first["errors"] == {"base": "invalid_auth"}  # still open, waiting for the password
+    second = await start(hass)
+    second = await hass.config_entries.flow.async_configure(
+        second["flow_id"], form(ACCOUNT_EMAIL.upper())
+    )
+    assert second["type"] is FlowResultType.ABORT
+    assert second["reason"] == "already_in_progress"
+    assert vendor.logins == 0
+    # The first one still completes.
+    first = await hass.config_entries.flow.async_configure(first["flow_id"], form())
+    assert first["type"] is FlowResultType.CREATE_ENTRY
+
+
+async def test_every_abort_reason_is_translated(hass: HomeAssistant) -> None:
+    """Each reason a flow can abort with has an English text (no raw key in the UI)."""
+    translations = await async_get_translations(hass, "en", "config", [DOMAIN])
+    for reason in (
+        "already_configured",
+        "already_in_progress",
+        "reauth_successful",
+        "reconfigure_successful",
+        "wrong_account",
+    ):
+        text = translations.get(f"component.{DOMAIN}.config.abort.{reason}")
+        assert text, reason
+        assert text.endswith("."), reason
 
 
 async def test_reauth(

@@ -20,6 +20,7 @@ from homeassistant.const import (
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.helpers.update_coordinator import UpdateFailed
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 import pytest
@@ -31,6 +32,7 @@ from custom_components.charge_amps_monitor.api import ChargeAmpsClient
 from custom_components.charge_amps_monitor.const import (
     CONF_BASE_URL,
     CONF_HOST_NAME,
+    CONF_TOKEN_ACCEPTED,
     CONF_TOKEN_VALID_UNTIL,
     CONF_UPDATE_INTERVAL,
     DOMAIN,
@@ -266,6 +268,92 @@ async def test_revoked_token_relogs_in_transparently(
     assert hass.states.get("sensor.garage_charger_status").state == "online"
 
 
+@pytest.mark.parametrize("status", [401, 403])
+async def test_list_refusing_fresh_tokens_is_no_reauth(
+    hass: HomeAssistant,
+    *,
+    init_integration: MockConfigEntry,
+    simulator: Simulator,
+    vendor: ChargeAmpsVendor,
+    freezer: FrozenDateTimeFactory,
+    status: int,
+) -> None:
+    """The list refuses every token while the login works: unavailable, no reauth, no loop.
+
+    The token it had accepted is renewed once; the renewed token, refused too, is not renewed
+    again for the list: the polls that follow ask the list only (backing off), and no login.
+    """
+    entry = init_integration
+    coordinator = entry.runtime_data.coordinator
+    simulator.faults.inject(
+        "chargeamps", "/api/users/chargepoints/owned", status=status, body="Forbidden"
+    )
+    await tick(hass, freezer, simulator, 60)
+    assert vendor.logins == 2  # the setup's, and one renewal
+    assert hass.states.get("sensor.garage_charger_status").state == STATE_UNAVAILABLE
+    assert not list(entry.async_get_active_flows(hass, {SOURCE_REAUTH}))
+    assert entry.state is ConfigEntryState.LOADED
+    error = coordinator.last_exception
+    assert isinstance(error, UpdateFailed)
+    assert error.translation_key == "endpoint_refused"
+    assert f"HTTP {status}" in str(error)
+    assert entry.data[CONF_TOKEN_ACCEPTED] is False
+
+    # 40 minutes more (within the renewed token's lifetime).
+    polls = owned_count(simulator)
+    for _ in range(8):
+        await tick(hass, freezer, simulator, 300)
+    assert owned_count(simulator) - polls == 8  # one request per (backed-off) poll
+    assert vendor.logins == 2
+    assert simulator.log.count("chargeamps", LOGIN) == 2
+    assert not list(entry.async_get_active_flows(hass, {SOURCE_REAUTH}))
+
+    # The list answers again: the same token works, no login, everything is back.
+    simulator.faults.clear()
+    await tick(hass, freezer, simulator, 300)
+    assert hass.states.get("sensor.garage_charger_status").state == "online"
+    assert vendor.logins == 2
+    assert entry.data[CONF_TOKEN_ACCEPTED] is True
+    assert coordinator.update_interval == timedelta(seconds=60)
+
+
+async def test_setup_while_the_list_refuses(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    simulator: Simulator,
+    vendor: ChargeAmpsVendor,
+) -> None:
+    """The list refuses the token the setup's login issued: setup retried, never a reauth.
+
+    Neither the retries nor a restart log in again for the list's refusal (the token is saved
+    as not accepted yet); once the list answers, the entry loads with that same token.
+    """
+    fault = simulator.faults.inject(
+        "chargeamps", "/api/users/chargepoints/owned", status=403, body="Forbidden"
+    )
+    mock_config_entry.add_to_hass(hass)
+    assert not await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    assert mock_config_entry.state is ConfigEntryState.SETUP_RETRY
+    assert mock_config_entry.reason is not None
+    assert "HTTP 403" in mock_config_entry.reason
+    assert not list(mock_config_entry.async_get_active_flows(hass, {SOURCE_REAUTH}))
+    assert vendor.logins == 1
+    assert mock_config_entry.data[CONF_TOKEN_ACCEPTED] is False
+    for _ in range(3):  # setup retries (and restarts) resume the saved token
+        assert not await hass.config_entries.async_reload(mock_config_entry.entry_id)
+        assert mock_config_entry.state is ConfigEntryState.SETUP_RETRY
+    assert fault.hits == 4
+    assert vendor.logins == 1
+
+    simulator.faults.clear()
+    assert await hass.config_entries.async_reload(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert mock_config_entry.state is ConfigEntryState.LOADED
+    assert vendor.logins == 1
+    assert mock_config_entry.data[CONF_TOKEN_ACCEPTED] is True
+    assert hass.states.get("sensor.garage_charger_status").state == "online"
+
+
 async def test_changed_password_starts_reauth(
     hass: HomeAssistant,
     init_integration: MockConfigEntry,
@@ -435,12 +523,18 @@ async def test_chargers_added_and_removed(
 
     vendor = simulator.vendor("chargeamps")
     assert isinstance(vendor, ChargeAmpsVendor)
-    vendor.charge_points["2401010001A"] = make_aura("2401010001A", "Driveway")
+    vendor.charge_points["2401010001A"] = make_aura("2401010001A", "Guest bay")
     await tick(hass, freezer, simulator, 60)
     assert device_of(hass, entry, "2401010001A") is not None
-    assert hass.states.get("sensor.driveway_connector_2_power") is not None
+    assert hass.states.get("sensor.guest_bay_connector_2_power") is not None
     after_add = len(er.async_entries_for_config_entry(entities, entry.entry_id))
-    assert after_add - before == before // 2
+    # As many entities as the Aura already there (the same model, reporting the same values).
+    aura_entities = [
+        e
+        for e in er.async_entries_for_config_entry(entities, entry.entry_id)
+        if e.unique_id.startswith(AURA_ID)
+    ]
+    assert after_add - before == len(aura_entities) == 22
 
     del vendor.charge_points[AURA_ID]
     await tick(hass, freezer, simulator, 60)

@@ -12,8 +12,9 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, snapshot_platform
 from syrupy.assertion import SnapshotAssertion
 
+from custom_components.charge_amps_monitor.const import DOMAIN
 from simulator import Simulator
-from simulator.chargeamps import ChargeAmpsVendor
+from simulator.chargeamps import HALO_ID, ChargeAmpsVendor
 
 HALO = "sensor.garage"
 AURA = "sensor.carport"
@@ -71,10 +72,10 @@ async def test_integer_and_string_forms_agree(
     assert integer_states["2306150042A_c1_connector_status"] == "available"
     assert integer_states["2306150042A_c1_charging"] == STATE_OFF
     assert integer_states["2306150042A_c1_power"] == "0.0"
-    # The Schuko socket reports one phase: the others are unknown, not zero.
+    # The Schuko socket reports one phase: it has no entities for the others.
     assert integer_states["2211072179M_c2_current_l1"] == "8.0"
-    assert integer_states["2211072179M_c2_current_l2"] == STATE_UNKNOWN
-    assert integer_states["2211072179M_c2_voltage_l3"] == STATE_UNKNOWN
+    assert "2211072179M_c2_current_l2" not in integer_states
+    assert "2211072179M_c2_voltage_l3" not in integer_states
     assert float(integer_states["2211072179M_c2_power"]) == pytest.approx(8 * 232.5, abs=30)
 
 
@@ -105,3 +106,68 @@ async def test_unknown_statuses(
     assert STATE_UNAVAILABLE not in {
         s.state for s in hass.states.async_all() if s.entity_id.startswith("sensor.garage")
     }
+
+
+PHASE_KEYS = [f"{kind}_l{phase}" for phase in (1, 2, 3) for kind in ("current", "voltage")]
+
+
+def phase_entities(hass: HomeAssistant, connector: int) -> dict[str, str]:
+    """Return the phase entities of a Halo connector: unique-id key -> entity id."""
+    registry = er.async_get(hass)
+    found = {}
+    for key in PHASE_KEYS:
+        entity_id = registry.async_get_entity_id("sensor", DOMAIN, f"{HALO_ID}_c{connector}_{key}")
+        if entity_id is not None:
+            found[key] = entity_id
+    return found
+
+
+async def test_single_phase_connector(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry, vendor: ChargeAmpsVendor
+) -> None:
+    """A single-phase connector gets entities for its one phase, not L2/L3 stuck at unknown.
+
+    A phase that starts reporting gets its entities at the next poll, without a reload, and
+    entities of earlier versions keep their unique and entity ids.
+    """
+    registry = er.async_get(hass)
+    mock_config_entry.add_to_hass(hass)
+    # Left by an earlier version, which created every phase of every connector.
+    old = registry.async_get_or_create(
+        "sensor",
+        DOMAIN,
+        f"{HALO_ID}_c2_current_l2",
+        config_entry=mock_config_entry,
+        suggested_object_id="garage_connector_2_current_l2",
+    )
+    await setup(hass, mock_config_entry, [Platform.SENSOR])
+
+    # The three-phase charging cable: every phase, with the unique ids they always had.
+    assert phase_entities(hass, 1) == {
+        key: f"sensor.garage_connector_1_{key}" for key in PHASE_KEYS
+    }
+    assert hass.states.get("sensor.garage_connector_1_current_l3").state == "16.0"
+    # The Schuko socket reports L1 only: no entity for L2 and L3 is created (current_l2 is
+    # the earlier version's registry entry).
+    assert set(phase_entities(hass, 2)) == {"current_l1", "voltage_l1", "current_l2"}
+    assert hass.states.get("sensor.garage_connector_2_current_l1").state == "8.0"
+    assert hass.states.get("sensor.garage_connector_2_current_l3") is None
+    # The entity of an earlier version is not provided while the phase is not reported, but
+    # kept (with the user's settings) for when it is.
+    assert hass.states.get(old.entity_id) is None
+    assert registry.async_get(old.entity_id) is not None
+
+    # The socket starts reporting a second phase: its entities come with the next poll.
+    schuko = vendor.charge_points[HALO_ID].connectors[1]
+    assert (schuko.connector_id, schuko.phases) == (2, 1)
+    schuko.phases = 2
+    await mock_config_entry.runtime_data.coordinator.async_refresh()
+    await hass.async_block_till_done()
+    assert set(phase_entities(hass, 2)) == {"current_l1", "voltage_l1", "current_l2", "voltage_l2"}
+    assert phase_entities(hass, 2)["current_l2"] == old.entity_id
+    assert hass.states.get(old.entity_id).state == "8.0"
+    # Voltages stay disabled by default, as on three-phase connectors.
+    voltage = registry.async_get(phase_entities(hass, 2)["voltage_l2"])
+    assert voltage is not None
+    assert voltage.disabled_by is er.RegistryEntryDisabler.INTEGRATION
+    assert hass.states.get("sensor.garage_connector_2_current_l3") is None

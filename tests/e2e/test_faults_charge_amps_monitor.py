@@ -297,21 +297,75 @@ def test_persistent_401_starts_one_reauth(cam: ChargeAmps, hass_env: HassEnv) ->
     _reload_heals(cam, hass_env, flow)
 
 
-def test_403_starts_one_reauth(cam: ChargeAmps, hass_env: HassEnv) -> None:
-    """The owned list refused with 403 even after a fresh login: one reauth flow."""
+# --- the list refuses the token the login issued ---------------------------------------------
+
+REFUSED_MESSAGE = "Charge Amps accepted the sign-in but refused the list of chargers (HTTP {})"
+
+
+@pytest.mark.parametrize("status", [403, 401])
+def test_list_refusing_fresh_tokens_is_no_reauth(
+    cam: ChargeAmps, hass_env: HassEnv, status: int
+) -> None:
+    """The login works but the owned list refuses every token: no reauth, no login loop.
+
+    The token the list had accepted is renewed once (the service may have dropped it); the
+    list refuses the new one too, so that is the list's own refusal: every entity is
+    unavailable with a translated message, no reauth flow starts, and the polls that follow
+    ask the list only, never the login. When the list answers again, the same token works.
+    """
+    logins = cam.logins()
     before = hass_env.requests(VENDOR)
-    hass_env.fault(VENDOR, OWNED_PATH, status=403, body="Forbidden", content_type="text/plain")
+    hass_env.fault(
+        VENDOR, OWNED_PATH, status=status, body="Unauthorized", content_type="text/plain"
+    )
     cam.poll()
     cam.wait_states(all_unavailable)
-    flow = _one_reauth_flow(hass_env)
-    # Each refused poll tried one fresh login (refused again on the list), never more:
-    # owned 403, login, owned 403 (a poll may be half done while counting).
+    for _ in range(4):
+        cam.poll()
+    # A poll may still be answering while counting: wait until the last request is a refusal.
+    hass_env.wait_for(lambda: _recent(hass_env)[-1]["endpoint"] == OWNED, timeout=10)
     after = hass_env.requests(VENDOR)
-    logins = after[LOGIN] - before[LOGIN]
-    assert logins >= 1
-    assert after[OWNED] - before[OWNED] in {2 * logins - 1, 2 * logins, 2 * logins + 1}
+    assert after[LOGIN] - before.get(LOGIN, 0) == 1
+    assert cam.logins() == logins + 1
+    assert after[OWNED] - before[OWNED] >= 6  # refused, retried after the renewal, 4 more
+    assert hass_env.flows_in_progress(DOMAIN, "reauth") == []
+    assert cam.entry_state() == "loaded"
+    assert REFUSED_MESSAGE.format(status) in hass_env.log_text()
+
     hass_env.clear_faults(VENDOR)
-    _reload_heals(cam, hass_env, flow)
+    cam.heal_within_one_poll()
+    assert cam.logins() == logins + 1
+    assert hass_env.flows_in_progress(DOMAIN, "reauth") == []
+
+
+def test_setup_while_the_list_refuses(cam: ChargeAmps, hass_env: HassEnv) -> None:
+    """Set up (reloaded) while the owned list refuses: setup retried, never a reauth flow.
+
+    The saved token, which the list had accepted, is renewed once at the first try; Home
+    Assistant's own setup retries then resume the renewed token (saved as not accepted yet)
+    and log in no more. Once the list answers, the entry loads with that token.
+    """
+    logins = cam.logins()
+    polls = cam.polls()
+    hass_env.fault(VENDOR, OWNED_PATH, status=403, body="Forbidden", content_type="text/plain")
+    hass_env.api("POST", f"/api/config/config_entries/entry/{cam.entry_id}/reload")
+    hass_env.wait_for(lambda: cam.entry_state() == "setup_retry", timeout=30)
+    entry = next(e for e in hass_env.entries(DOMAIN) if e["entry_id"] == cam.entry_id)
+    assert REFUSED_MESSAGE.format(403) in (entry.get("reason") or "")
+    # Home Assistant writes the entry to its storage a moment later.
+    hass_env.wait_for(lambda: cam.stored().get("token_accepted") is False, timeout=10)
+    # Home Assistant retries the setup by itself (after about 10 s, then 20 s).
+    hass_env.wait_for(lambda: cam.polls() >= polls + 4, timeout=60)
+    assert cam.logins() == logins + 1
+    assert cam.entry_state() == "setup_retry"
+    assert hass_env.flows_in_progress(DOMAIN, "reauth") == []
+
+    hass_env.clear_faults(VENDOR)
+    hass_env.api("POST", f"/api/config/config_entries/entry/{cam.entry_id}/reload")
+    hass_env.wait_for(lambda: cam.entry_state() == "loaded", timeout=30)
+    cam.wait_states(all_available, timeout=30)
+    assert cam.logins() == logins + 1
+    hass_env.wait_for(lambda: cam.stored().get("token_accepted") is True, timeout=10)
 
 
 # --- a charger goes offline, another leaves the account and returns --------------------------
