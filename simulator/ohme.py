@@ -1,20 +1,35 @@
 """Simulated Ohme cloud: Google Identity Toolkit login/refresh and the api.ohme.io endpoints.
 
-One account (``demo@ohme.example`` / ``ohme-demo``) with one Ohme Home Pro (CT clamp fitted)
-and two cars. The session follows the simulated clock: unplugged for 10 minutes, plugged in,
-smart charging in planned 30-minute slots at 7 kW, finished when the target is reached,
-unplugged two hours later, plugged in again four hours after that (the car lost 30 % driving).
+One account (``demo@ohme.example`` / ``ohme-demo``) with one Ohme Home Pro and two cars. The
+session follows the simulated clock: unplugged for 10 minutes, plugged in, smart charging in
+planned 30-minute slots at 7 kW, finished when the target is reached, unplugged two hours
+later, plugged in again four hours after that (the car lost 30 % driving).
+
+It answers as Ohme does today, with controls (under ``/_sim/ohme``) for the older answers:
+- ``GET /v1/chargeDevices/<serial>/advancedSettings`` is refused with 401 and Ohme's body to
+  every account, as since 2025-11-18 (``POST /advanced-settings {"allowed": true}``: 200);
+- ``POST /v1/chargeSessions/<serial>/stop`` (pause) is refused with 403, how Ohme refuses is
+  not public (``POST /pause {"status": 400-599}`` picks another, ``{"allowed": true}`` pauses);
+- each session has a rule of its own (a copy of the schedule with its own id); a rule id that
+  is unknown (an ended session's) answers 404 "ChargeRuleDB ... not found";
+- the charge summary is served from the energy the simulated charger delivered (HOUR buckets
+  in UTC, DAY buckets from midnight in London), and errors carry Spring's body
+  (``timestamp``, ``status``, ``error``, ``message``, ``path``).
+Other controls: ``/offline``, ``/online``, ``/plug``, ``/unplug``, ``/new-session``,
+``/password``, ``/revoke``, ``/expire``, ``/unlink``, ``/link``, ``GET /state``.
 """
 
 from __future__ import annotations
 
 import base64
 import copy
+from datetime import UTC, datetime, timedelta
 from http import HTTPStatus
 import itertools
 import json
 import math
-from typing import Any
+from typing import Any, TypeGuard
+from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
@@ -26,6 +41,7 @@ PASSWORD = "ohme-demo"  # noqa: S105 - simulator demo account
 USER_ID = "sim-user-0001"
 SERIAL = "OHME-SIM-0001"
 RULE_ID = "rule-schedule-1"
+FIREBASE_PROJECT = "ohme-sim"
 TOKEN_LIFETIME = 3600.0
 CHARGE_W = 7000.0
 VOLTS = 230.0
@@ -39,14 +55,22 @@ HOUSE_AMPS = 3.2
 _FAR = math.inf
 
 ACTIVE_MODES = ("SMART_CHARGE", "MAX_CHARGE", "STOPPED")
+TIME_ZONE = ZoneInfo("Europe/London")  # DAY buckets of the charge summary are local days
+TARIFF_GBP = 0.07  # per kWh, the smart tariff of the simulated account
+STANDARD_GBP = 0.245
+PAUSE_REFUSAL = 403  # how the simulated cloud refuses POST .../stop by default
 
 
-def _error(status: int, message: str) -> web.Response:
-    """Answer like api.ohme.io does for errors."""
-    return web.json_response(
-        {"status": status, "error": HTTPStatus(status).phrase, "message": message},
-        status=status,
-    )
+def spring_error(when: float, path: str, status: int, message: str) -> dict[str, Any]:
+    """Return the body api.ohme.io (Spring Boot) sends with an error status."""
+    stamp = datetime.fromtimestamp(when, UTC).isoformat(timespec="milliseconds")
+    return {
+        "timestamp": stamp,
+        "status": status,
+        "error": HTTPStatus(status).phrase,
+        "message": message,
+        "path": path,
+    }
 
 
 def _google_error(message: str) -> web.Response:
@@ -67,6 +91,30 @@ def _b64(data: dict[str, Any]) -> str:
     return base64.urlsafe_b64encode(json.dumps(data).encode()).decode().rstrip("=")
 
 
+def _is_int(value: Any) -> TypeGuard[int]:
+    """Return True for a JSON integer (not a bool)."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _buckets(start: float, end: float, granularity: str) -> list[tuple[float, float]]:
+    """Return the buckets covering [start, end): UTC hours, or days from local midnight."""
+    buckets: list[tuple[float, float]] = []
+    if granularity == "HOUR":
+        a = start - start % 3600
+        while a < end:
+            buckets.append((a, a + 3600))
+            a += 3600
+        return buckets
+    day = datetime.fromtimestamp(start, TIME_ZONE).date()
+    while True:
+        a = datetime.combine(day, datetime.min.time(), TIME_ZONE).timestamp()
+        day += timedelta(days=1)
+        b = datetime.combine(day, datetime.min.time(), TIME_ZONE).timestamp()
+        if a >= end:
+            return buckets
+        buckets.append((a, b))
+
+
 class OhmeVendor(Vendor):
     """The simulated Ohme cloud."""
 
@@ -76,6 +124,7 @@ class OhmeVendor(Vendor):
         """Create the account in its initial state."""
         super().__init__(clock)
         self._counter = itertools.count(1)
+        self._session_numbers = itertools.count(1)  # numbers the session rules, never reused
         self._init_state()
 
     def reset(self) -> None:
@@ -90,6 +139,8 @@ class OhmeVendor(Vendor):
         self.refresh_tokens: set[str] = set()
         self.online = True
         self.linked = True  # False: the charger vanished from the account
+        self.advanced_settings = False  # True: answer advancedSettings as before 2025-11-18
+        self.pause_refusal: int | None = PAUSE_REFUSAL  # None: stop pauses, as before 2025-11
         self.cars: list[dict[str, Any]] = [
             # "name": the user's name for the car (None: the app shows the model)
             {
@@ -150,7 +201,9 @@ class OhmeVendor(Vendor):
                 }
             ],
         }
+        self.tariff: dict[str, Any] | None = None  # {"dsrTariff": true}: no price cap
         self.mode = "DISCONNECTED"
+        self.session_rule: dict[str, Any] | None = None
         self.plug_at = now + PLUG_DELAY
         self.session_id = f"session-{int(self.plug_at)}"
         self.unplug_at = _FAR
@@ -158,6 +211,9 @@ class OhmeVendor(Vendor):
         self.needed = 0.0
         self.soc_start = 0.0
         self.slots: list[tuple[float, float]] = []
+        # What the charger delivered: (start, end, watts), for the charge summary.
+        self.charge_log: list[tuple[float, float, float]] = []
+        self.summary_queries: list[str] = []  # raw query strings, in the order received
 
     # -- the charge, on the simulated clock --------------------------------------------
 
@@ -193,9 +249,12 @@ class OhmeVendor(Vendor):
             event = max(self._next_event(t), t)
             stop = min(end, event)
             power = self._power(t)
+            before = self.delivered
             self.delivered = min(self.needed, self.delivered + power * (stop - t) / 3600)
             if power > 0 and self.needed - self.delivered < 1e-6:
                 self.delivered = self.needed  # float dust must not stall the finish event
+            if self.delivered > before and stop > t:
+                self.charge_log.append((t, stop, (self.delivered - before) * 3600 / (stop - t)))
             self._update_soc()
             t = stop
             if t >= event:
@@ -216,19 +275,26 @@ class OhmeVendor(Vendor):
             self.soc[self.car["id"]] = max(10.0, self.soc[self.car["id"]] - 30)
             self.plug_at = t + REPLUG_AFTER
             self.slots = []
+            self.session_rule = None
         elif self.delivered >= self.needed:
             self._finish(t)
 
     def _start_session(self, t: float) -> None:
+        """Start a session with its own rule: a copy of the schedule with a new id."""
         self.mode = "SMART_CHARGE"
         self.session_id = f"session-{int(t)}"
+        self.session_rule = {
+            **copy.deepcopy(self.rule),
+            "id": f"rule-session-{next(self._session_numbers)}",
+            "name": "Session Specific Rule",
+        }
         self.delivered = 0.0
         self.soc_start = self.soc[self.car["id"]]
         self._plan(t)
 
     def _plan(self, t: float) -> None:
         """(Re)plan the slots from ``t`` for what is still needed to reach the target."""
-        target = self.rule["targetPercent"]
+        target = self.applied_rule["targetPercent"]
         self.needed = max(self.delivered, (target - self.soc_start) / 100 * self.car["wh"])
         remaining = self.needed - self.delivered
         count = math.ceil(remaining / (CHARGE_W * SLOT_S / 3600) - 1e-9)
@@ -245,10 +311,15 @@ class OhmeVendor(Vendor):
         if self.mode == "SMART_CHARGE":
             self._plan(t)
         elif self.mode in ACTIVE_MODES:
-            target = self.rule["targetPercent"]
+            target = self.applied_rule["targetPercent"]
             self.needed = max(self.delivered, (target - self.soc_start) / 100 * self.car["wh"])
             if self.delivered >= self.needed:
                 self._finish(t)
+
+    @property
+    def applied_rule(self) -> dict[str, Any]:
+        """Return the rule of the session (the schedule's values when there is none)."""
+        return self.session_rule if self.session_rule is not None else self.rule
 
     def _finish(self, t: float) -> None:
         self.mode = "FINISHED_CHARGE"
@@ -301,7 +372,7 @@ class OhmeVendor(Vendor):
             "cars": [self._car_json(car) for car in self.cars],
             "chargeDevices": [self._device_json()] if self.linked else [],
             "userSettings": copy.deepcopy(self.user_settings),
-            "tariff": None,
+            "tariff": copy.deepcopy(self.tariff),
         }
 
     def session_json(self) -> list[dict[str, Any]]:
@@ -313,7 +384,11 @@ class OhmeVendor(Vendor):
         watts = self._power(t) if self.mode in ACTIVE_MODES else 0.0
         car = self.car
         soc = self.soc[car["id"]]
-        rule = dict(self.rule) if active else {**self.rule, "id": None, "name": "Session"}
+        rule = (
+            dict(self.session_rule)
+            if active and self.session_rule is not None
+            else {**self.rule, "id": None, "name": "Session Specific Rule"}
+        )
         slots = self.slots if self.mode == "SMART_CHARGE" else []
         if self.mode == "MAX_CHARGE" and watts > 0:
             finish = t + (self.needed - self.delivered) / watts * 3600
@@ -323,7 +398,7 @@ class OhmeVendor(Vendor):
                 "sessionId": self.session_id,
                 "mode": self.mode,
                 "appliedRule": rule,
-                "suspendedRule": dict(self.rule) if self.mode == "STOPPED" else None,
+                "suspendedRule": dict(rule) if self.mode == "STOPPED" else None,
                 "batterySoc": {"wh": round(soc * car["wh"] / 100), "percent": round(soc)}
                 if active
                 else {"wh": 0, "percent": 0},
@@ -356,7 +431,10 @@ class OhmeVendor(Vendor):
             web.get("/v1/users/me/account", self._account),
             web.get("/v1/chargeSessions", self._sessions),
             web.get("/v1/chargeSessions/nextSessionInfo", self._next_session),
+            web.get("/v1/chargeSessions/summary/users/{user_id}", self._summary),
             web.patch("/v2/users/me/charge-rules/{rule_id}", self._patch_rule),
+            web.put("/v1/chargeRules/{rule_id}", self._put_rule),
+            web.put(f"/v1/chargeSessions/{serial}/rule", self._put_session_rule),
             web.put(
                 f"/v2/charge-devices/{serial}/charge-sessions/active/{{serial2}}/max-charge",
                 self._max_charge,
@@ -375,8 +453,21 @@ class OhmeVendor(Vendor):
     def _new_tokens(self) -> tuple[str, str]:
         n = next(self._counter)
         now = self.clock.timestamp()
-        header = _b64({"alg": "RS256", "typ": "JWT"})
-        payload = _b64({"user_id": USER_ID, "iat": int(now), "exp": int(now + TOKEN_LIFETIME)})
+        header = _b64({"alg": "RS256", "kid": "sim-key-1", "typ": "JWT"})
+        payload = _b64(  # the claims of a Firebase ID token, base64url without padding
+            {
+                "iss": f"https://securetoken.google.com/{FIREBASE_PROJECT}",
+                "aud": FIREBASE_PROJECT,
+                "auth_time": int(now),
+                "user_id": USER_ID,
+                "sub": USER_ID,
+                "iat": int(now),
+                "exp": int(now + TOKEN_LIFETIME),
+                "email": EMAIL,
+                "email_verified": True,
+                "firebase": {"identities": {"email": [EMAIL]}, "sign_in_provider": "password"},
+            }
+        )
         id_token = f"{header}.{payload}.sig{n}"
         refresh = f"refresh-{n}"
         self.id_tokens[id_token] = now + TOKEN_LIFETIME
@@ -439,9 +530,12 @@ class OhmeVendor(Vendor):
         expiry = self.id_tokens.get(token)
         return scheme == "Firebase" and expiry is not None and self.clock.timestamp() < expiry
 
-    @staticmethod
-    def _unauthorised() -> web.Response:
-        return _error(401, "Unauthorized")
+    def _error(self, request: web.Request, status: int, message: str) -> web.Response:
+        """Answer like api.ohme.io does for errors (the path without the simulator prefix)."""
+        path = request.path.removeprefix(f"/{self.name}")
+        return web.json_response(
+            spring_error(self.clock.timestamp(), path, status, message), status=status
+        )
 
     async def _json_body(self, request: web.Request) -> Any:
         try:
@@ -452,9 +546,9 @@ class OhmeVendor(Vendor):
     def _check(self, request: web.Request, *serial_keys: str) -> web.Response | None:
         """Return an error response if unauthorised or the serial is unknown."""
         if not self._authorised(request):
-            return self._unauthorised()
+            return self._error(request, 401, "Unauthorized")
         if any(request.match_info[key] != SERIAL or not self.linked for key in serial_keys):
-            return _error(404, "Charge device not found")
+            return self._error(request, 404, "Charge device not found")
         return None
 
     async def _account(self, request: web.Request) -> web.Response:
@@ -472,46 +566,202 @@ class OhmeVendor(Vendor):
             return error
         return web.json_response({"rule": dict(self.rule)})
 
+    async def _summary(self, request: web.Request) -> web.Response:
+        """Serve the charge summary from the energy the simulated charger delivered."""
+        if (error := self._check(request)) is not None:
+            return error
+        if request.match_info["user_id"] != USER_ID:
+            return self._error(request, 403, "Access Denied")
+        try:
+            start_ms, end_ms = int(request.query["startTs"]), int(request.query["endTs"])
+            granularity = request.query["granularity"]
+        except (KeyError, ValueError):
+            return self._error(request, 400, "startTs, endTs and granularity are required")
+        if granularity not in ("DAY", "HOUR") or end_ms < start_ms:
+            return self._error(request, 400, "Invalid summary request")
+        self.summary_queries.append(request.query_string)
+        start, end = start_ms / 1000, min(end_ms / 1000, self.clock.timestamp())
+        stats = [
+            self._charge_stat(a, b, max(a, start), min(b, end))
+            for a, b in _buckets(start, end_ms / 1000, granularity)
+        ]
+        return web.json_response(
+            {
+                "totalStats": self._charge_stat(start, end_ms / 1000, start, end),
+                "stats": stats,
+                "granularity": granularity,
+            }
+        )
+
+    def delivered_between(self, start: float, end: float) -> tuple[float, float]:
+        """Return the energy (Wh) delivered and the seconds spent charging in [start, end)."""
+        energy = seconds = 0.0
+        for a, b, watts in self.charge_log:
+            overlap = min(b, end) - max(a, start)
+            if overlap > 0:
+                energy += watts * overlap / 3600
+                seconds += overlap
+        return energy, seconds
+
+    def _charge_stat(self, a: float, b: float, start: float, end: float) -> dict[str, Any]:
+        """Return one ``ChargeStat`` for the bucket [a, b), counting [start, end) of it."""
+        wh, seconds = self.delivered_between(start, end) if end > start else (0.0, 0.0)
+
+        def money(amount: float) -> dict[str, str]:
+            return {"currencyCode": "GBP", "amount": f"{amount:.2f}"}
+
+        return {
+            "ownerUserId": USER_ID,
+            "deviceId": SERIAL,
+            "energyChargedTotalWh": round(wh),
+            "solarEnergyChargedWh": 0,
+            "startTime": int(a * 1000),
+            "endTime": int(b * 1000),
+            "activeChargeMs": int(seconds * 1000),
+            "location": None,
+            "locationType": "HOME",
+            "carbonStats": {
+                "carbonReleasedGreenScore": 4.2,
+                "carbonReleasedPerKmGrams": 12,
+                "carbonReleasedGrams": round(wh * 0.15),
+                "carbonReleasedRegularCableGrams": round(wh * 0.2),
+                "carbonSavedVsRegularCableGrams": round(wh * 0.05),
+                "carbonReleasedGasCarGrams": round(wh * 0.6),
+                "carbonSavedVsGasCarGrams": round(wh * 0.45),
+                "comparedGasCarLabel": None,
+            },
+            "costStats": {
+                "moneyCostTotal": money(wh / 1000 * TARIFF_GBP),
+                "moneyCostStandardTariff": money(wh / 1000 * STANDARD_GBP),
+                "moneySavedVsStandardTariff": money(wh / 1000 * (STANDARD_GBP - TARIFF_GBP)),
+                "moneyCostPerKm": money(TARIFF_GBP / 6),
+                "averageKwhPrice": money(TARIFF_GBP),
+            },
+            "batteryStats": {
+                "batteryScore": 4.5,
+                "batteryCycleUsePercent": round(wh / 400),
+                "rangeAddedKm": round(wh / 160, 1),
+            },
+        }
+
     async def _patch_rule(self, request: web.Request) -> web.Response:
         if (error := self._check(request)) is not None:
             return error
-        rule_id = request.match_info["rule_id"]
-        if rule_id != RULE_ID:
-            return _error(
-                404,
-                f"Entity of type: 'ChargeRuleDB' with hashKey: '{USER_ID}' and "
-                f"rangeKey: '{rule_id}' not found",
-            )
+        if (rule := self._find_rule(request)) is None:
+            return self._rule_not_found(request)
         body = await self._json_body(request)
         if not isinstance(body, dict) or not body:
-            return _error(400, "Invalid rule")
+            return self._error(request, 400, "Invalid rule")
         percent, target, pre = (
             body.get("targetPercent"),
             body.get("targetTime"),
             body.get("preconditioning"),
         )
         if percent is not None and (not isinstance(percent, int) or not 0 <= percent <= 100):
-            return _error(400, "targetPercent must be 0-100")
+            return self._error(request, 400, "targetPercent must be 0-100")
         if target is not None and (not isinstance(target, int) or not 0 <= target < 86400):
-            return _error(400, "targetTime must be seconds after midnight")
+            return self._error(request, 400, "targetTime must be seconds after midnight")
         if pre is not None and not isinstance(pre, dict):
-            return _error(400, "Invalid preconditioning")
+            return self._error(request, 400, "Invalid preconditioning")
         if percent is not None:
-            self.rule["targetPercent"] = percent
+            rule["targetPercent"] = percent
         if target is not None:
-            self.rule["targetTime"] = target
+            rule["targetTime"] = target
         if pre is not None:
-            self.rule["preconditioningEnabled"] = bool(pre.get("enabled"))
-            self.rule["preconditionLengthMins"] = int(pre.get("lengthMins") or 15)
-        if request.query.get("recalculateSession") == "true":
+            rule["preconditioningEnabled"] = bool(pre.get("enabled"))
+            rule["preconditionLengthMins"] = int(pre.get("lengthMins") or 15)
+        if rule is self.session_rule and request.query.get("recalculateSession") == "true":
             self._retarget(self.clock.timestamp())
-        return web.json_response(dict(self.rule))
+        return web.json_response(dict(rule))
+
+    async def _put_rule(self, request: web.Request) -> web.Response:
+        """``PUT /v1/chargeRules/<id>`` with the whole rule (ohmepy's async_update_schedule)."""
+        if (error := self._check(request)) is not None:
+            return error
+        if (rule := self._find_rule(request)) is None:
+            return self._rule_not_found(request)
+        body = await self._json_body(request)
+        if not isinstance(body, dict) or body.get("id", rule["id"]) != rule["id"]:
+            return self._error(request, 400, "Invalid rule")
+        limits = {"targetPercent": 101, "targetTime": 86400, "preconditionLengthMins": 1441}
+        for key, limit in limits.items():
+            value = body.get(key)
+            if key in body and not (_is_int(value) and 0 <= value < limit):
+                return self._error(request, 400, f"Invalid {key}")
+        if not isinstance(body.get("preconditioningEnabled", False), bool):
+            return self._error(request, 400, "Invalid preconditioningEnabled")
+        keys = (*limits, "preconditioningEnabled", "name", "repeatDow")
+        rule.update({key: body[key] for key in keys if key in body})
+        if rule is self.session_rule:
+            self._retarget(self.clock.timestamp())
+        return web.json_response(dict(rule))
+
+    async def _put_session_rule(self, request: web.Request) -> web.Response:
+        """Change the session with the older write of ohmepy <= 1.6 (query only, no body).
+
+        ``?maxCharge=<true|false>``, or ``?enableMaxPrice=&targetTs=<epoch ms>&
+        enablePreconditioning=&toPercent=&preconditionLengthMins=``.
+        """
+        if (error := self._check_active(request, "serial")) is not None:
+            return error
+        query = request.query
+        if "maxCharge" in query:
+            if query["maxCharge"] not in ("true", "false"):
+                return self._error(request, 400, "maxCharge must be true or false")
+            self.mode = "MAX_CHARGE" if query["maxCharge"] == "true" else "SMART_CHARGE"
+            if self.mode == "SMART_CHARGE":
+                self._plan(self.clock.timestamp())
+            return web.Response(status=200)
+        try:
+            percent = int(query["toPercent"])
+            target_ts = int(query["targetTs"])
+            length = int(query.get("preconditionLengthMins", "30"))
+        except (KeyError, ValueError):
+            return self._error(request, 400, "toPercent and targetTs are required")
+        flags = {k: query.get(k, "false") for k in ("enablePreconditioning", "enableMaxPrice")}
+        if not 0 <= percent <= 100 or set(flags.values()) - {"true", "false"} or length < 0:
+            return self._error(request, 400, "Invalid rule")
+        assert self.session_rule is not None  # noqa: S101 - a session is active
+        local = datetime.fromtimestamp(target_ts / 1000, TIME_ZONE)
+        self.session_rule.update(
+            {
+                "targetPercent": percent,
+                "targetTime": local.hour * 3600 + local.minute * 60,
+                "preconditioningEnabled": flags["enablePreconditioning"] == "true",
+                "preconditionLengthMins": length,
+            }
+        )
+        self.user_settings["chargeSettings"][0]["enabled"] = flags["enableMaxPrice"] == "true"
+        self._retarget(self.clock.timestamp())
+        return web.Response(status=200)
+
+    def _find_rule(self, request: web.Request) -> dict[str, Any] | None:
+        """Return the schedule or the current session's rule named in the path.
+
+        Each session has its own rule id; once the session is over its id is unknown. The
+        schedule's id changes the next sessions only, the session's id this session only.
+        """
+        rule_id = request.match_info["rule_id"]
+        for rule in (self.rule, self.session_rule):
+            if rule is not None and rule["id"] == rule_id:
+                return rule
+        return None
+
+    def _rule_not_found(self, request: web.Request) -> web.Response:
+        """Answer an unknown rule id as Ohme does (core issue #165310)."""
+        rule_id = request.match_info["rule_id"]
+        return self._error(
+            request,
+            404,
+            f"Entity of type: 'ChargeRuleDB' with hashKey: '{USER_ID}' and "
+            f"rangeKey: '{rule_id}' not found",
+        )
 
     def _check_active(self, request: web.Request, *serial_keys: str) -> web.Response | None:
         if (error := self._check(request, *serial_keys)) is not None:
             return error
         if self.mode not in ACTIVE_MODES:
-            return _error(400, "No active charge session")
+            return self._error(request, 400, "No active charge session")
         return None
 
     async def _max_charge(self, request: web.Request) -> web.Response:
@@ -519,7 +769,7 @@ class OhmeVendor(Vendor):
             return error
         enabled = request.query.get("enabled")
         if enabled not in ("true", "false"):
-            return _error(400, "enabled must be true or false")
+            return self._error(request, 400, "enabled must be true or false")
         if enabled == "true":
             self.mode = "MAX_CHARGE"
         else:
@@ -530,21 +780,28 @@ class OhmeVendor(Vendor):
     async def _stop(self, request: web.Request) -> web.Response:
         if (error := self._check_active(request, "serial")) is not None:
             return error
+        if self.pause_refusal is not None:
+            # Ohme blocked pausing around 2025-11 (core #157029, #161896); how it refuses is
+            # not public. By default: 403 with Spring Security's message.
+            status = self.pause_refusal
+            message = "Access Denied" if status == 403 else HTTPStatus(status).phrase
+            return self._error(request, status, message)
         self.mode = "STOPPED"
-        return web.Response(text="")
+        # What Ohme answers is not public; ohmepy reports success only for a non-empty body.
+        return web.json_response(self.session_json()[0])
 
     async def _resume(self, request: web.Request) -> web.Response:
         if (error := self._check_active(request, "serial")) is not None:
             return error
         self.mode = "SMART_CHARGE"
         self._plan(self.clock.timestamp())
-        return web.Response(text="")
+        return web.json_response(self.session_json()[0])
 
     async def _approve(self, request: web.Request) -> web.Response:
         if (error := self._check(request, "serial")) is not None:
             return error
         if self.mode != "PENDING_APPROVAL" or request.query.get("approve") != "true":
-            return _error(400, "No charge waiting for approval")
+            return self._error(request, 400, "No charge waiting for approval")
         self._start_session(self.clock.timestamp())
         return web.Response(status=200)
 
@@ -559,10 +816,10 @@ class OhmeVendor(Vendor):
         body = await self._json_body(request)
         caps = body.get("chargeSettings") if isinstance(body, dict) else None
         if not isinstance(caps, list) or not caps or not isinstance(caps[0], dict):
-            return _error(400, "chargeSettings missing")
+            return self._error(request, 400, "chargeSettings missing")
         value = caps[0].get("value")
         if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-            return _error(400, "Invalid price cap")
+            return self._error(request, 400, "Invalid price cap")
         self.user_settings = body
         return web.Response(status=200)
 
@@ -571,15 +828,18 @@ class OhmeVendor(Vendor):
             return error
         body = await self._json_body(request)
         if not isinstance(body, dict) or not body or set(body) - set(self.optional_settings):
-            return _error(400, "Unknown setting")
+            return self._error(request, 400, "Unknown setting")
         if body.get("solarMode", "IGNORE") not in ("IGNORE", "ZERO_EXPORT"):
-            return _error(400, "Invalid solar mode")
+            return self._error(request, 400, "Invalid solar mode")
         self.optional_settings.update(body)
         return web.Response(status=200)
 
     async def _advanced(self, request: web.Request) -> web.Response:
         if (error := self._check(request, "serial")) is not None:
             return error
+        if not self.advanced_settings:
+            # Since 2025-11-18 Ohme refuses this endpoint to every account, valid token or not.
+            return self._error(request, 401, "Unauthorised")
         amps = HOUSE_AMPS + self._power(self.clock.timestamp()) / VOLTS
         return web.json_response(
             {
@@ -601,20 +861,25 @@ class OhmeVendor(Vendor):
         if (error := self._check(request)) is not None:
             return error
         if (car := self._find_car(request)) is None:
-            return _error(404, "Car not found")
+            return self._error(request, 404, "Car not found")
         self.cars.remove(car)
         self.cars.insert(0, car)
+        if self.mode in (*ACTIVE_MODES, "FINISHED_CHARGE"):
+            # The car charging now is another one: it keeps its own state of charge, and the
+            # energy still needed is worked out for its battery.
+            self.soc_start = self.soc[car["id"]] - self.delivered / car["wh"] * 100
+            self._retarget(self.clock.timestamp())
         return web.Response(status=200)
 
     async def _car_soc(self, request: web.Request) -> web.Response:
         if (error := self._check(request)) is not None:
             return error
         if (car := self._find_car(request)) is None:
-            return _error(404, "Car not found")
+            return self._error(request, 404, "Car not found")
         body = await self._json_body(request)
         percent = body.get("currentChargePercent") if isinstance(body, dict) else None
         if not isinstance(percent, int) or not 0 <= percent <= 100:
-            return _error(400, "currentChargePercent must be 0-100")
+            return self._error(request, 400, "currentChargePercent must be 0-100")
         self.soc[car["id"]] = float(percent)
         if car is self.car and self.mode in ACTIVE_MODES:
             self.soc_start = percent - self.delivered / car["wh"] * 100
@@ -636,8 +901,44 @@ class OhmeVendor(Vendor):
             web.post("/expire", self._ctl_expire),
             web.post("/unlink", self._ctl_unlink),
             web.post("/link", self._ctl_link),
+            web.post("/advanced-settings", self._ctl_advanced_settings),
+            web.post("/pause", self._ctl_pause),
             web.get("/state", self._ctl_state),
         ]
+
+    @staticmethod
+    async def _ctl_flag(request: web.Request, key: str) -> bool | None:
+        """Return the boolean ``key`` of a control request's JSON body (None if missing)."""
+        try:
+            data = await request.json()
+        except ValueError:
+            return None
+        value = data.get(key) if isinstance(data, dict) else None
+        return value if isinstance(value, bool) else None
+
+    async def _ctl_pause(self, request: web.Request) -> web.Response:
+        """Choose how ``stop`` answers: ``{"allowed": true}`` or ``{"status": 400..599}``."""
+        try:
+            data = await request.json()
+        except ValueError:
+            data = None
+        status = data.get("status") if isinstance(data, dict) else None
+        if isinstance(data, dict) and data.get("allowed") is True:
+            self.pause_refusal = None
+        elif isinstance(status, int) and 400 <= status <= 599:
+            self.pause_refusal = status
+        else:
+            msg = 'send {"allowed": true} or {"status": <400-599>}'
+            return web.json_response({"error": msg}, status=400)
+        return await self._ctl_state(request)
+
+    async def _ctl_advanced_settings(self, request: web.Request) -> web.Response:
+        """Answer advancedSettings with 200 as before 2025-11-18 after ``{"allowed": true}``."""
+        allowed = await self._ctl_flag(request, "allowed")
+        if allowed is None:
+            return web.json_response({"error": "allowed (true or false) required"}, status=400)
+        self.advanced_settings = allowed
+        return await self._ctl_state(request)
 
     async def _ctl_offline(self, _: web.Request) -> web.Response:
         self.sync()
@@ -650,19 +951,28 @@ class OhmeVendor(Vendor):
         return await self._ctl_state(_)
 
     async def _ctl_plug(self, _: web.Request) -> web.Response:
+        self.plug()
+        return await self._ctl_state(_)
+
+    async def _ctl_unplug(self, _: web.Request) -> web.Response:
+        self.unplug()
+        return await self._ctl_state(_)
+
+    def plug(self) -> None:
+        """Plug the car in now."""
         self.sync()
         if self.mode == "DISCONNECTED":
             self.plug_at = self.clock.timestamp()
             self._on_event(self.plug_at)
-        return await self._ctl_state(_)
 
-    async def _ctl_unplug(self, _: web.Request) -> web.Response:
+    def unplug(self) -> None:
+        """Unplug the car now (the session and its rule end); it comes back in four hours."""
         self.sync()
         if self.mode != "DISCONNECTED":
             self.mode = "DISCONNECTED"
             self.slots = []
+            self.session_rule = None
             self.plug_at = self.clock.timestamp() + REPLUG_AFTER
-        return await self._ctl_state(_)
 
     async def _ctl_new_session(self, _: web.Request) -> web.Response:
         self.new_session()
@@ -715,11 +1025,15 @@ class OhmeVendor(Vendor):
                 "session_id": self.session_id,
                 "online": self.online,
                 "linked": self.linked,
+                "advanced_settings": self.advanced_settings,
+                "pause_refusal": self.pause_refusal,
                 "delivered_wh": round(self.delivered),
+                "delivered_total_wh": round(sum((b - a) * w / 3600 for a, b, w in self.charge_log)),
                 "needed_wh": round(self.needed),
                 "soc": {k: round(v, 1) for k, v in self.soc.items()},
                 "slots": len(self.slots),
                 "rule": self.rule,
+                "session_rule": self.session_rule,
                 "car": self.car["id"],
                 "settings": self.optional_settings,
                 "price_cap": self.user_settings["chargeSettings"][0],

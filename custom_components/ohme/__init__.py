@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
+from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryError
-from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers import config_validation as cv, entity_registry as er
 from homeassistant.helpers.typing import ConfigType
 
 from .const import DOMAIN, PLATFORMS
 from .coordinator import (
     OhmeAccountCoordinator,
     OhmeConfigEntry,
-    OhmeCtCoordinator,
     OhmeRuntimeData,
     OhmeSessionCoordinator,
 )
@@ -19,6 +19,10 @@ from .helpers import create_client
 from .services import async_setup_services
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
+
+# Entities of earlier versions that the cloud no longer serves (removed from the registry).
+# CT current read GET advancedSettings, which Ohme refuses to every account since 2025-11-18.
+REMOVED_ENTITIES = ((Platform.SENSOR, "ct_current"),)
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
@@ -37,17 +41,18 @@ async def async_setup_entry(hass: HomeAssistant, entry: OhmeConfigEntry) -> bool
         raise ConfigEntryError(translation_domain=DOMAIN, translation_key="no_charger")
     session = OhmeSessionCoordinator(hass, entry, client, charger.serial)
     await session.async_config_entry_first_refresh()
-    ct: OhmeCtCoordinator | None = None
-    if "advancedSettingsReadable" in charger.capabilities:
-        probe = OhmeCtCoordinator(hass, entry, client, charger.serial)
-        connected = await probe.async_probe()
-        if connected:
-            ct = probe
-        elif connected is None:  # transient failure: probe again with the next account poll
-            account.ct_probe = probe
-    entry.runtime_data = OhmeRuntimeData(client, charger.serial, session, account, ct)
+    _remove_retired_entities(hass, charger.serial)
+    entry.runtime_data = OhmeRuntimeData(client, charger.serial, session, account)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     return True
+
+
+def _remove_retired_entities(hass: HomeAssistant, serial: str) -> None:
+    """Remove the registry entries of entities this version no longer provides."""
+    registry = er.async_get(hass)
+    for platform, key in REMOVED_ENTITIES:
+        if entity_id := registry.async_get_entity_id(platform, DOMAIN, f"{serial}_{key}"):
+            registry.async_remove(entity_id)
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: OhmeConfigEntry) -> bool:

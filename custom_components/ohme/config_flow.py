@@ -80,12 +80,13 @@ class OhmeConfigFlow(ConfigFlow, domain=DOMAIN):
         if user_input is not None:
             email = user_input[CONF_EMAIL].strip()
             user_input[CONF_EMAIL] = email
-            for entry in self._async_current_entries(include_ignore=False):
-                if str(entry.data.get(CONF_EMAIL, "")).lower() == email.lower():
-                    return self.async_abort(reason="already_configured")
             data = self._with_url({}, user_input)
+            # The password first: a wrong one is a wrong password, configured account or not.
             errors = await self._validate(data)
             if not errors:
+                for entry in self._async_current_entries(include_ignore=False):
+                    if str(entry.data.get(CONF_EMAIL, "")).lower() == email.lower():
+                        return self.async_abort(reason="already_configured")
                 return self.async_create_entry(title=email, data=data)
         schema = vol.Schema(
             {

@@ -25,7 +25,6 @@ PLATFORMS: Final = [
 
 SESSION_INTERVAL: Final = timedelta(seconds=30)
 ACCOUNT_INTERVAL: Final = timedelta(minutes=30)
-CT_INTERVAL: Final = timedelta(minutes=1)
 NEXT_RULE_MAX_AGE: Final = timedelta(minutes=5)
 DEFAULT_BACKOFF: Final = timedelta(minutes=5)
 RATE_LIMIT_SLACK: Final = timedelta(seconds=1)

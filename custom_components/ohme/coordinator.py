@@ -1,14 +1,14 @@
-"""Coordinators of the Ohme integration: charge session (30 s), account (30 min), CT (1 min)."""
+"""Coordinators of the Ohme integration: charge session (30 s) and account (30 min)."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryAuthFailed
-from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
 
@@ -19,17 +19,17 @@ from .api import (
     ChargeRule,
     ChargeSession,
     ChargeSlot,
-    CtReading,
     OhmeApiError,
     OhmeAuthError,
     OhmeClient,
+    OhmeConnectionError,
+    OhmeEndpointRefusedError,
     OhmeError,
     OhmeRateLimitError,
     OhmeResponseError,
 )
 from .const import (
     ACCOUNT_INTERVAL,
-    CT_INTERVAL,
     DEFAULT_BACKOFF,
     DOMAIN,
     LOGGER,
@@ -37,6 +37,7 @@ from .const import (
     RATE_LIMIT_SLACK,
     SESSION_INTERVAL,
 )
+from .energy import EnergyMeter
 
 
 @dataclass
@@ -47,15 +48,9 @@ class OhmeRuntimeData:
     serial: str
     session: OhmeSessionCoordinator
     account: OhmeAccountCoordinator
-    ct: OhmeCtCoordinator | None
 
 
 type OhmeConfigEntry = ConfigEntry[OhmeRuntimeData]
-
-
-def ct_found_signal(entry: OhmeConfigEntry) -> str:
-    """Return the signal sent when a CT is found after setup."""
-    return f"{DOMAIN}_{entry.entry_id}_ct_found"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -65,6 +60,8 @@ class SessionData:
     session: ChargeSession
     next_rule: ChargeRule | None
     energy_wh: float
+    # The appliedRule of the last session answer that had one (as ohmepy keeps it).
+    last_applied_rule: ChargeRule | None = None
 
     @property
     def status(self) -> ChargerStatus:
@@ -75,10 +72,27 @@ class SessionData:
     def target_rule(self) -> ChargeRule | None:
         """Return the rule the targets come from (suspended, applied or next).
 
-        During a charge Ohme can answer ``appliedRule: null``; the next-session rule is the
-        best available estimate then (and the rule that target writes change).
+        During a charge Ohme can answer ``appliedRule: null``: then the targets come from
+        the rule that target writes change (see write_rule_id).
         """
-        return _session_rule(self.session) or self.next_rule
+        if (rule := _session_rule(self.session)) is not None:
+            return rule
+        last = self.last_applied_rule
+        if self.session.in_progress and last is not None and last.id:
+            return last
+        return self.next_rule
+
+    @property
+    def write_rule_id(self) -> str | None:
+        """Return the id of the rule that target writes change, chosen as ohmepy 1.7+ does.
+
+        The id of the last applied rule (the session's own rule), else the next-session
+        rule's (the schedule): while unplugged Ohme answers an applied rule without an id.
+        """
+        last = self.last_applied_rule
+        if last is not None and last.id:
+            return last.id
+        return self.next_rule.id if self.next_rule is not None else None
 
     @property
     def slots(self) -> tuple[ChargeSlot, ...]:
@@ -139,6 +153,12 @@ class OhmeCoordinator[DataT](DataUpdateCoordinator[DataT]):
             raise ConfigEntryAuthFailed(
                 translation_domain=DOMAIN, translation_key="auth_failed"
             ) from err
+        except OhmeEndpointRefusedError as err:
+            raise UpdateFailed(
+                translation_domain=DOMAIN,
+                translation_key="endpoint_refused",
+                translation_placeholders={"path": err.path, "status": str(err.status)},
+            ) from err
         except OhmeRateLimitError as err:
             wait = timedelta(seconds=err.retry_after) if err.retry_after else DEFAULT_BACKOFF
             # HA schedules polls on whole seconds and may run one up to a second early: without
@@ -161,24 +181,9 @@ class OhmeAccountCoordinator(OhmeCoordinator[Account]):
     def __init__(self, hass: HomeAssistant, entry: OhmeConfigEntry, client: OhmeClient) -> None:
         """Create the coordinator."""
         super().__init__(hass, entry, client, "account", ACCOUNT_INTERVAL)
-        # A CT probe that failed at setup for a transient reason, retried with each poll.
-        self.ct_probe: OhmeCtCoordinator | None = None
 
     async def _fetch(self) -> Account:
-        account = await self.client.async_get_account()
-        if (probe := self.ct_probe) is not None:
-            await self._async_retry_ct_probe(probe)
-        return account
-
-    async def _async_retry_ct_probe(self, probe: OhmeCtCoordinator) -> None:
-        """Probe the CT again after a transient failure at setup; add its sensor if fitted."""
-        connected = await probe.async_probe()
-        if connected is None:
-            return
-        self.ct_probe = None
-        if connected:
-            self.config_entry.runtime_data.ct = probe
-            async_dispatcher_send(self.hass, ct_found_signal(self.config_entry))
+        return await self.client.async_get_account()
 
     async def async_set_setting(self, key: str, value: bool | str) -> None:
         """Change one charger setting, then show it at once."""
@@ -207,29 +212,6 @@ class OhmeAccountCoordinator(OhmeCoordinator[Account]):
         self.async_set_updated_data(data)
 
 
-class OhmeCtCoordinator(OhmeCoordinator[CtReading]):
-    """CT clamp reading (1 minute), only for chargers with a CT."""
-
-    def __init__(
-        self, hass: HomeAssistant, entry: OhmeConfigEntry, client: OhmeClient, serial: str
-    ) -> None:
-        """Create the coordinator."""
-        super().__init__(hass, entry, client, "CT", CT_INTERVAL)
-        self.serial = serial
-
-    async def _fetch(self) -> CtReading:
-        return await self.client.async_get_ct_reading(self.serial)
-
-    async def async_probe(self) -> bool | None:
-        """Read the CT once: whether one is fitted, or None after a transient failure."""
-        await self.async_refresh()
-        if self.last_update_success:
-            return self.data.connected
-        cause = self.last_exception.__cause__ if self.last_exception else None
-        # Older chargers refuse advancedSettings (HTTP 4xx): they simply have no CT sensor.
-        return False if isinstance(cause, OhmeApiError) and 400 <= cause.status < 500 else None
-
-
 class OhmeSessionCoordinator(OhmeCoordinator[SessionData]):
     """The live charge session (30 s); the next-session rule only when it is needed."""
 
@@ -243,6 +225,8 @@ class OhmeSessionCoordinator(OhmeCoordinator[SessionData]):
         )
         self.serial = serial
         self._next_rule_at: datetime | None = None
+        self.energy = EnergyMeter()  # the delivered-energy sensor makes it ready
+        self._energy_lock = asyncio.Lock()
 
     async def _fetch(self) -> SessionData:
         session = await self.client.async_get_charge_session()
@@ -270,21 +254,56 @@ class OhmeSessionCoordinator(OhmeCoordinator[SessionData]):
             and not _new_session(previous.session, session)
         ):
             energy = max(energy, previous.energy_wh)
-        return SessionData(session=session, next_rule=next_rule, energy_wh=energy)
+        await self._async_update_energy(session)
+        last_applied = session.applied_rule or (previous.last_applied_rule if previous else None)
+        return SessionData(
+            session=session, next_rule=next_rule, energy_wh=energy, last_applied_rule=last_applied
+        )
+
+    async def _async_update_energy(self, session: ChargeSession) -> None:
+        """Read the charge summary when the delivered-energy total may have grown.
+
+        A failure leaves the total as it is (retried in 15 minutes); a refusal makes the
+        sensor unavailable. Neither fails the session poll.
+        """
+        async with self._energy_lock:  # a start-up read may run beside a poll
+            meter, now = self.energy, dt_util.utcnow()
+            charging = session.status is ChargerStatus.CHARGING
+            if meter.energy is None or not meter.due(now, charging):
+                return
+            now_ms = int(now.timestamp() * 1000)
+            try:
+                summary = await self.client.async_get_charge_summary(
+                    meter.energy.query_start_ms(now_ms), now_ms
+                )
+            except OhmeEndpointRefusedError as err:
+                LOGGER.info("Ohme refuses the charge summary (energy delivered): %s", err)
+                meter.unanswered(now, refused=True)
+            except (
+                OhmeApiError,
+                OhmeConnectionError,
+                OhmeRateLimitError,
+                OhmeResponseError,
+            ) as err:
+                LOGGER.debug("Ohme charge summary unavailable: %s", err)
+                meter.unanswered(now, refused=False)
+            else:
+                meter.answered(summary, now, charging)
+
+    async def async_read_energy(self) -> None:
+        """Read the summary now (the sensor starts: zero point, or what came meanwhile)."""
+        await self._async_update_energy(self.data.session)
+        self.async_update_listeners()
 
     async def async_rule_id(self) -> str:
-        """Return the id of the rule that target writes must change."""
-        data = self.data
-        applied = data.session.applied_rule
-        if data.session.in_progress and applied is not None and applied.id:
-            return applied.id
-        if data.next_rule is None or not data.next_rule.id:
+        """Return the id of the rule that target writes must change (see write_rule_id)."""
+        if self.data.write_rule_id is None:
             next_rule = await self.client.async_get_next_rule()
             self._next_rule_at = dt_util.utcnow()
             self.async_set_updated_data(replace(self.data, next_rule=next_rule))
-        if self.data.next_rule is None or not self.data.next_rule.id:
+        if (rule_id := self.data.write_rule_id) is None:
             raise OhmeRuleMissingError
-        return self.data.next_rule.id
+        return rule_id
 
     async def async_set_target(
         self,
@@ -323,12 +342,21 @@ class OhmeSessionCoordinator(OhmeCoordinator[SessionData]):
             applied_rule=patch(data.session.applied_rule),
             suspended_rule=patch(data.session.suspended_rule),
         )
-        self.async_set_updated_data(replace(data, session=session, next_rule=patch(data.next_rule)))
+        data = replace(
+            data,
+            session=session,
+            next_rule=patch(data.next_rule),
+            last_applied_rule=patch(data.last_applied_rule),
+        )
+        self.async_set_updated_data(data)
 
     async def async_set_mode(self, mode: ChargerMode) -> None:
         """Switch between smart charge, max charge and paused."""
         if mode is ChargerMode.PAUSED:
-            await self.client.async_pause(self.serial)
+            try:
+                await self.client.async_pause(self.serial)
+            except OhmeApiError as err:  # Ohme blocks pausing for many accounts since 2025-11
+                raise OhmePauseRefusedError(err.status) from err
             raw = "STOPPED"
         elif mode is ChargerMode.SMART_CHARGE and self.data.session.mode is ChargerMode.PAUSED:
             # Turning max charge off does not reliably un-pause a charge: resume it instead.
@@ -358,3 +386,12 @@ class OhmeSessionCoordinator(OhmeCoordinator[SessionData]):
 
 class OhmeRuleMissingError(OhmeError):
     """There is no charge rule to change."""
+
+
+class OhmePauseRefusedError(OhmeError):
+    """Ohme answered the pause request with an error status."""
+
+    def __init__(self, status: int) -> None:
+        """Record the status Ohme answered with."""
+        super().__init__(f"Ohme refused to pause the charge (HTTP {status})")
+        self.status = status

@@ -41,7 +41,7 @@ async def async_get_config_entry_diagnostics(
             },
             "account": account,
             "session": _plain(asdict(runtime.session.data)),
-            "ct": asdict(runtime.ct.data) if runtime.ct is not None else None,
+            "energy_delivered": _plain(asdict(runtime.session.energy)),
             "coordinators": {
                 name: {
                     "last_update_success": coordinator.last_update_success,

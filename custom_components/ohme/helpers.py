@@ -11,9 +11,15 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 
-from .api import DEFAULT_API_URL, OhmeAuthError, OhmeClient, OhmeError
+from .api import (
+    DEFAULT_API_URL,
+    OhmeAuthError,
+    OhmeClient,
+    OhmeEndpointRefusedError,
+    OhmeError,
+)
 from .const import CONF_API_URL, DOMAIN
-from .coordinator import OhmeConfigEntry, OhmeRuleMissingError
+from .coordinator import OhmeConfigEntry, OhmePauseRefusedError, OhmeRuleMissingError
 
 
 def create_client(hass: HomeAssistant, data: dict[str, Any]) -> OhmeClient:
@@ -39,6 +45,18 @@ def ohme_errors(entry: OhmeConfigEntry) -> Iterator[None]:
         yield
     except OhmeRuleMissingError as err:
         raise HomeAssistantError(translation_domain=DOMAIN, translation_key="no_rule") from err
+    except OhmePauseRefusedError as err:
+        raise HomeAssistantError(
+            translation_domain=DOMAIN,
+            translation_key="pause_refused",
+            translation_placeholders={"status": str(err.status)},
+        ) from err
+    except OhmeEndpointRefusedError as err:
+        raise HomeAssistantError(
+            translation_domain=DOMAIN,
+            translation_key="endpoint_refused",
+            translation_placeholders={"path": err.path, "status": str(err.status)},
+        ) from err
     except OhmeAuthError as err:
         entry.async_start_reauth(entry.runtime_data.session.hass)
         raise HomeAssistantError(translation_domain=DOMAIN, translation_key="auth_failed") from err

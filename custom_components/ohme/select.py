@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from homeassistant.components.select import SelectEntity, SelectEntityDescription
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .api import Account, ChargerMode
+from .api import Account, Car, ChargerMode
 from .coordinator import (
     OhmeAccountCoordinator,
     OhmeConfigEntry,
@@ -41,6 +42,23 @@ VEHICLE = OhmeVehicleSelectEntityDescription(
     translation_key="vehicle",
     available_fn=lambda account: bool(account.cars),
 )
+
+
+def vehicle_labels(cars: tuple[Car, ...]) -> dict[str, str]:
+    """Return a distinct label for each car id, in a stable order (by label).
+
+    A car is shown by its name; cars that share a name (two cars of the same model) also
+    show the end of their Ohme id, which does not change when another car is selected.
+    """
+    names = Counter(car.name for car in cars)
+    labels = {
+        car.id: car.name if names[car.name] == 1 else f"{car.name} #{car.id[-4:]}" for car in cars
+    }
+    repeated = Counter(labels.values())
+    for car in cars:
+        if repeated[labels[car.id]] > 1:  # ids that end alike: the whole id
+            labels[car.id] = f"{car.name} #{car.id}"
+    return dict(sorted(labels.items(), key=lambda item: item[1]))
 
 
 async def async_setup_entry(
@@ -83,16 +101,17 @@ class OhmeVehicleSelect(OhmeEntity[Account], SelectEntity):
 
     @property
     def options(self) -> list[str]:
-        """Return the vehicles of the account."""
-        return [car.name for car in self.data.cars]
+        """Return the vehicles of the account, each with a label of its own."""
+        return list(vehicle_labels(self.data.cars).values())
 
     @property
     def current_option(self) -> str | None:
         """Return the current vehicle."""
         car = self.data.current_car
-        return car.name if car else None
+        return vehicle_labels(self.data.cars)[car.id] if car else None
 
     async def async_select_option(self, option: str) -> None:
-        """Select a vehicle."""
-        car = next(car for car in self.data.cars if car.name == option)
-        await self._async_write(self.coordinator.async_select_car(car.id))
+        """Select the vehicle with this label (by its id)."""
+        labels = vehicle_labels(self.data.cars)
+        car_id = next(car_id for car_id, label in labels.items() if label == option)
+        await self._async_write(self.coordinator.async_select_car(car_id))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from homeassistant.components.sensor import (
     SensorDeviceClass,
@@ -19,14 +20,15 @@ from homeassistant.const import (
     UnitOfEnergy,
     UnitOfPower,
 )
-from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers.dispatcher import async_dispatcher_connect
+from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.restore_state import ExtraStoredData, RestoreEntity
 from homeassistant.helpers.typing import StateType
 from homeassistant.util import dt as dt_util
 
-from .api import ChargerStatus, CtReading
-from .coordinator import OhmeConfigEntry, SessionData, ct_found_signal
+from .api import ChargerStatus
+from .coordinator import OhmeConfigEntry, OhmeSessionCoordinator, SessionData
+from .energy import DeliveredEnergy
 from .entity import OhmeEntity, OhmeEntityDescription
 
 PARALLEL_UPDATES = 0
@@ -58,7 +60,9 @@ def _next_slot_end(data: SessionData) -> datetime | None:
 
 
 def _battery(data: SessionData, account_percent: int | None) -> int | None:
-    return data.session.battery_percent or account_percent
+    """Return the session's battery reading (a real 0 % included), else the account's."""
+    percent = data.session.battery_percent
+    return percent if percent is not None else account_percent
 
 
 SESSION_SENSORS: tuple[OhmeSensorEntityDescription[SessionData], ...] = (
@@ -93,8 +97,12 @@ SESSION_SENSORS: tuple[OhmeSensorEntityDescription[SessionData], ...] = (
         value_fn=lambda data: data.session.voltage_v,
     ),
     OhmeSensorEntityDescription(
+        # Ohme's own figure for the session, often its estimate of the energy in the car's
+        # battery: not a meter (see "Energy delivered"). Key kept: unique id <serial>_energy.
         key="energy",
+        translation_key="session_energy",
         device_class=SensorDeviceClass.ENERGY,
+        entity_registry_enabled_default=False,
         state_class=SensorStateClass.TOTAL_INCREASING,
         native_unit_of_measurement=UnitOfEnergy.WATT_HOUR,
         suggested_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
@@ -130,14 +138,14 @@ BATTERY_SENSOR: OhmeSensorEntityDescription[SessionData] = OhmeSensorEntityDescr
     value_fn=lambda data: data.session.battery_percent,
 )
 
-CT_SENSOR: OhmeSensorEntityDescription[CtReading] = OhmeSensorEntityDescription(
-    key="ct_current",
-    translation_key="ct_current",
-    device_class=SensorDeviceClass.CURRENT,
-    entity_registry_enabled_default=False,  # as core; enabling it adds 60 requests/hour
-    state_class=SensorStateClass.MEASUREMENT,
-    native_unit_of_measurement=UnitOfElectricCurrent.AMPERE,
-    value_fn=lambda data: data.amps,
+ENERGY_DELIVERED: OhmeSensorEntityDescription[SessionData] = OhmeSensorEntityDescription(
+    key="energy_delivered",
+    translation_key="energy_delivered",
+    device_class=SensorDeviceClass.ENERGY,
+    state_class=SensorStateClass.TOTAL_INCREASING,
+    native_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
+    suggested_display_precision=2,
+    value_fn=lambda _: None,  # the entity reads its total from the coordinator's meter
 )
 
 
@@ -152,19 +160,7 @@ async def async_setup_entry(
         OhmeSensor(entry, runtime.session, description) for description in SESSION_SENSORS
     ]
     entities.append(OhmeBatterySensor(entry, runtime.session, BATTERY_SENSOR))
-    if runtime.ct is not None:
-        entities.append(OhmeSensor(entry, runtime.ct, CT_SENSOR))
-    else:
-
-        @callback
-        def _add_ct_sensor() -> None:
-            """Add the CT sensor when a probe that failed at setup finds a CT later."""
-            assert runtime.ct is not None  # noqa: S101 - set before the signal is sent
-            async_add_entities([OhmeSensor(entry, runtime.ct, CT_SENSOR)])
-
-        entry.async_on_unload(
-            async_dispatcher_connect(hass, ct_found_signal(entry), _add_ct_sensor)
-        )
+    entities.append(OhmeEnergyDeliveredSensor(entry, runtime.session, ENERGY_DELIVERED))
     async_add_entities(entities)
 
 
@@ -187,3 +183,65 @@ class OhmeBatterySensor(OhmeSensor[SessionData]):
         """Return the vehicle state of charge."""
         car = self._entry.runtime_data.account.data.current_car
         return _battery(self.data, car.battery_percent if car else None)
+
+
+@dataclass
+class DeliveredEnergyStoredData(ExtraStoredData):
+    """What the energy delivered sensor keeps across restarts: the meter's buckets."""
+
+    energy: dict[str, Any]
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the stored form."""
+        return {"delivered_energy": self.energy}
+
+
+class OhmeEnergyDeliveredSensor(OhmeSensor[SessionData], RestoreEntity):
+    """Energy the charger delivered, a total that only grows (Energy dashboard ready).
+
+    The total lives in the session coordinator's meter; this entity restores it at start
+    (the meter reads nothing before), then adds what Ohme's hourly summary reports.
+    """
+
+    async def async_added_to_hass(self) -> None:
+        """Restore the total, then let the coordinator catch up with the summary."""
+        await super().async_added_to_hass()
+        meter = self._entry.runtime_data.session.energy
+        stored = await self.async_get_last_extra_data()
+        energy = DeliveredEnergy.from_dict(
+            stored.as_dict().get("delivered_energy") if stored is not None else None
+        )
+        if energy is None:  # a new sensor, or the stored buckets are unreadable
+            last = await self.async_get_last_state()
+            try:
+                total_wh = float(last.state) * 1000 if last is not None else 0.0
+            except ValueError:
+                total_wh = 0.0
+            now_ms = int(dt_util.utcnow().timestamp() * 1000)
+            energy = DeliveredEnergy.start(now_ms, total_wh if total_wh >= 0 else 0.0)
+        meter.energy = energy
+        self._entry.async_create_background_task(
+            self.hass, self.coordinator_session.async_read_energy(), "ohme energy delivered"
+        )
+
+    @property
+    def coordinator_session(self) -> OhmeSessionCoordinator:
+        """Return the session coordinator, which holds the meter."""
+        return self._entry.runtime_data.session
+
+    @property
+    def extra_restore_state_data(self) -> DeliveredEnergyStoredData | None:
+        """Store the meter's buckets with the state."""
+        energy = self._entry.runtime_data.session.energy.energy
+        return DeliveredEnergyStoredData(energy.as_dict()) if energy is not None else None
+
+    @property
+    def available(self) -> bool:
+        """Unavailable while Ohme refuses the summary to this account."""
+        return super().available and self._entry.runtime_data.session.energy.available
+
+    @property
+    def native_value(self) -> float | None:
+        """Return the energy delivered since the sensor was added (kWh)."""
+        energy = self._entry.runtime_data.session.energy.energy
+        return round(energy.total_wh / 1000, 3) if energy is not None else None

@@ -68,6 +68,13 @@ async def _list_charge_slots(call: ServiceCall) -> ServiceResponse:
 async def _set_price_cap(call: ServiceCall) -> None:
     """Change the price cap value (1/100 of the account currency)."""
     entry = _get_entry(call)
+    if not entry.runtime_data.account.data.price_cap_available:
+        # Demand response (DSR) tariffs: Ohme manages the price, there is no cap to set.
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="price_cap_unavailable",
+            translation_placeholders={"config_entry": entry.title},
+        )
     with ohme_errors(entry):
         await entry.runtime_data.account.async_set_price_cap(value=call.data[ATTR_PRICE_CAP])
 

@@ -52,6 +52,7 @@ SESSIONS = "GET /ohme/v1/chargeSessions"
 NEXT = "GET /ohme/v1/chargeSessions/nextSessionInfo"
 ACCOUNT = "GET /ohme/v1/users/me/account"
 PATCH_RULE = "PATCH /ohme/v2/users/me/charge-rules/{rule_id}"
+SUMMARY = "GET /ohme/v1/chargeSessions/summary/users/{user_id}"
 
 # Core: 2 requests per 30 s + 1 per 30 min.
 EXISTING_PER_HOUR = 2 * POLLS_PER_HOUR + HOUR // 1800
@@ -160,7 +161,7 @@ async def test_steady_state(
             "ms",
             note=(
                 f"{len(entities)} entities; {setup_requests} requests (login, account, charge "
-                f"session, next-session rule, CT reading); {SCALE_NOTE}"
+                f"session, next-session rule, charge summary for energy delivered); {SCALE_NOTE}"
             ),
         )
     if charging:
@@ -206,7 +207,8 @@ async def test_steady_state(
         existing=EXISTING_SESSION_ENTITIES,
         note=(
             "every enabled entity on the charge session poll is written each poll (slot "
-            "entities depend on the time; 3 more than core: next slot start/end, slot active);"
+            "entities depend on the time; 3 more than core: next slot start/end, slot active "
+            "and energy delivered, less the session energy estimate, disabled by default);"
             " the switches and vehicle select only when the account poll changes them or "
             f"the charger's availability changes; {EXISTING_WRITES_NOTE}; {SCALE_NOTE}"
         ),
@@ -220,7 +222,9 @@ async def test_steady_state(
     assert simulator.log.count("ohme", NEXT) == (0 if charging else HOUR // 300)
     assert simulator.log.count("ohme", ACCOUNT) == HOUR // 1800
     assert simulator.log.count("ohme", LOGIN) == 0
-    assert requests <= (123 if charging else 135)
+    summaries = simulator.log.count("ohme", SUMMARY)
+    assert summaries == (4 if charging else 0)
+    assert requests <= (127 if charging else 135)
     refreshes = simulator.log.count("ohme", REFRESH)
     bench.row(
         INTEGRATION,
@@ -232,8 +236,21 @@ async def test_steady_state(
         note=(
             f"{POLLS_PER_HOUR} chargeSessions, "
             f"{simulator.log.count('ohme', NEXT)} nextSessionInfo (only while no charge is in "
-            f"progress, at most every 5 min), {HOUR // 1800} account, {refreshes} token "
-            f"refresh; {EXISTING_NOTE} (+ a token refresh every 45 min in both)"
+            f"progress, at most every 5 min), {HOUR // 1800} account, {summaries} charge "
+            f"summary (energy delivered), {refreshes} token refresh; {EXISTING_NOTE} "
+            "(+ a token refresh every 45 min in both)"
+        ),
+    )
+    bench.row(
+        INTEGRATION,
+        scenario,
+        "energy delivered: summary requests per simulated hour",
+        summaries,
+        "",
+        note=(
+            "GET chargeSessions/summary (HOUR buckets): every 15 min while power flows, at once "
+            "and 15 min after a charge stops, never while nothing charges; core has no such "
+            "sensor"
         ),
     )
     sizes = _average_bytes(simulator)
@@ -297,7 +314,8 @@ async def test_writes(
     requests = simulator.log.count("ohme")
     writes = simulator.log.count("ohme", PATCH_RULE)
     assert commands == writes == 6
-    assert vendor.rule["targetPercent"] == 90  # the last command set 90 + 6 % 2
+    assert vendor.session_rule is not None
+    assert vendor.session_rule["targetPercent"] == 90  # the last command set 90 + 6 % 2
     # No refresh after a write: the entity shows the new target from the write itself.
     assert simulator.log.count("ohme", SESSIONS) == POLLS_PER_HOUR
     existing = EXISTING_PER_HOUR + commands * 3

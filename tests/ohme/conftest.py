@@ -99,4 +99,4 @@ async def setup_entry(hass: HomeAssistant, entry: MockConfigEntry) -> None:
     """Add the entry and set it up."""
     entry.add_to_hass(hass)
     await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
+    await hass.async_block_till_done(wait_background_tasks=True)  # the energy meter's read

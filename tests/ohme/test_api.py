@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 from collections.abc import AsyncGenerator
 from datetime import UTC, datetime
+import json
 import re
 from typing import Any
 
@@ -17,14 +19,17 @@ from custom_components.ohme.api import (
     ChargerMode,
     ChargerStatus,
     ChargeSession,
-    CtReading,
+    ChargeSummary,
     OhmeApiError,
     OhmeAuthError,
     OhmeClient,
     OhmeConnectionError,
+    OhmeEndpointRefusedError,
     OhmeRateLimitError,
     OhmeResponseError,
 )
+from simulator import Simulator
+from simulator.ohme import EMAIL, PASSWORD, OhmeVendor
 
 LOGIN = re.compile(r"^https://www\.googleapis\.com/identitytoolkit/v3/relyingparty/verifyPassword")
 REFRESH = re.compile(r"^https://securetoken\.googleapis\.com/v1/token")
@@ -125,9 +130,11 @@ async def test_refused_refresh_logs_in_again(client: OhmeClient, clock: Clock) -
 
 
 async def test_401_renews_the_token_once(client: OhmeClient) -> None:
-    """A 401 renews the token with the refresh token; a second 401 is an auth error."""
+    """A 401 renews the token with the refresh token; a second 401 refuses the endpoint."""
     with aioresponses() as mock:
         _login(mock)
+        mock.get(f"{API}/v1/users/me/account", payload={"user": {"id": "u0"}})
+        await client.async_get_account()
         mock.get(f"{API}/v1/users/me/account", status=401)
         mock.post(REFRESH, payload={"id_token": "id2", "refresh_token": "r2"})
         mock.get(f"{API}/v1/users/me/account", payload={"user": {"id": "u"}})
@@ -137,24 +144,79 @@ async def test_401_renews_the_token_once(client: OhmeClient) -> None:
         assert len(_calls(mock, "POST", "verifyPassword")) == 1
         last = _calls(mock, "GET", "account")[-1]
         assert last.kwargs["headers"]["Authorization"] == "Firebase id2"
-        # Refresh refused too: log in with the password; still 401 -> the credentials are bad.
+        # Refresh refused too: log in with the password. The login works, so a 401 to the
+        # new token refuses this endpoint, not the credentials: no OhmeAuthError.
         mock.get(f"{API}/v1/users/me/account", status=401)
         mock.post(REFRESH, status=400, payload={"error": {"message": "TOKEN_EXPIRED"}})
         _login(mock, 3)
         mock.get(f"{API}/v1/users/me/account", status=401)
-        with pytest.raises(OhmeAuthError):
+        with pytest.raises(OhmeEndpointRefusedError) as err:
             await client.async_get_account()
+        assert not isinstance(err.value, OhmeAuthError)
+        assert (err.value.path, err.value.status) == ("/v1/users/me/account", 401)
         assert len(_calls(mock, "POST", "verifyPassword")) == 2
+
+
+@pytest.mark.parametrize("status", [401, 403])
+async def test_endpoint_refusing_a_new_token(client: OhmeClient, status: int) -> None:
+    """A refusal of the token the login just issued is the endpoint's: no renewal at all."""
+    path = "/v1/chargeDevices/c/advancedSettings"
+    with aioresponses() as mock:
+        _login(mock)
+        mock.get(f"{API}{path}", status=status, body='{"status": 401, "message": "Unauthorised"}')
+        with pytest.raises(OhmeEndpointRefusedError) as err:
+            await client._request("GET", path)
+        assert err.value.status == status
+        assert len(_calls(mock, "POST", "verifyPassword")) == 1
+        assert not _calls(mock, "POST", "securetoken")
+
+
+async def test_refusing_endpoint_renews_the_token_only_once(
+    client: OhmeClient, clock: Clock
+) -> None:
+    """An endpoint that keeps refusing costs one token renewal, not one per call.
+
+    The other endpoints keep using the token; once the endpoint answers again, a later 401
+    from it renews the token again (it may have expired early).
+    """
+    path = "/v1/chargeSessions/summary/users/u"
+    with aioresponses() as mock:
+        _login(mock)
+        mock.get(f"{API}/v1/chargeSessions", payload=[], repeat=True)
+        await client.async_get_charge_session()
+        mock.get(f"{API}{path}", status=401, repeat=True)
+        mock.post(REFRESH, payload={"id_token": "id2", "refresh_token": "r2"})
+        for _ in range(5):
+            clock.now += 600
+            with pytest.raises(OhmeEndpointRefusedError):
+                await client._request("GET", path)
+            await client.async_get_charge_session()
+        assert len(_calls(mock, "POST", "securetoken")) == 1
+        assert len(_calls(mock, "POST", "verifyPassword")) == 1
+        assert len(_calls(mock, "GET", path)) == 6  # the first call was retried once
+        assert _calls(mock, "GET", "chargeSessions")[-1].kwargs["headers"]["Authorization"] == (
+            "Firebase id2"
+        )
+    with aioresponses() as mock:
+        mock.get(f"{API}{path}", payload={})
+        await client._request("GET", path)
+        mock.get(f"{API}{path}", status=401)
+        mock.post(REFRESH, payload={"id_token": "id3", "refresh_token": "r3"})
+        mock.get(f"{API}{path}", payload={})
+        await client._request("GET", path)
+        assert len(_calls(mock, "POST", "securetoken")) == 1
 
 
 async def test_persistent_403_is_not_an_auth_error(client: OhmeClient) -> None:
     """A 403 with a freshly renewed token refuses the request, not the credentials."""
     with aioresponses() as mock:
         _login(mock)
+        mock.get(f"{API}/v1/users/me/account", payload={})
+        await client.async_get_account()
         mock.get(f"{API}/v1/chargeSessions", status=403)
         mock.post(REFRESH, payload={"id_token": "id2", "refresh_token": "r2"})
         mock.get(f"{API}/v1/chargeSessions", status=403)
-        with pytest.raises(OhmeApiError) as err:
+        with pytest.raises(OhmeEndpointRefusedError) as err:
             await client.async_get_charge_session()
         assert err.value.status == 403
         assert len(_calls(mock, "POST", "securetoken")) == 1
@@ -275,7 +337,7 @@ async def test_writes_wire_format(client: OhmeClient) -> None:
 
 
 async def test_reads(client: OhmeClient) -> None:
-    """nextSessionInfo and advancedSettings are parsed."""
+    """nextSessionInfo is parsed; an answer without a rule gives none."""
     with aioresponses() as mock:
         _login(mock)
         mock.get(
@@ -287,9 +349,6 @@ async def test_reads(client: OhmeClient) -> None:
         assert rule.target_percent == 52
         mock.get(f"{API}/v1/chargeSessions/nextSessionInfo", payload=[])
         assert await client.async_get_next_rule() is None
-        mock.get(f"{API}/v1/chargeDevices/c/advancedSettings", payload={"clampAmps": 0.1})
-        ct = await client.async_get_ct_reading("c")
-        assert ct == CtReading(connected=True, amps=0.1, online=None)
 
 
 # -- models ---------------------------------------------------------------------------------
@@ -459,3 +518,77 @@ async def test_rate_limit_gate(client: OhmeClient, clock: Clock) -> None:
         mock.get(f"{API}/v1/users/me/account", payload={})
         await client.async_get_account()
         assert len(_calls(mock, "GET", "account")) == 1
+
+
+async def test_charge_summary_wire_format(simulator: Simulator) -> None:
+    """The summary query goes out in ohmepy's order: endTs, granularity, startTs."""
+    vendor = simulator.vendor("ohme")
+    assert isinstance(vendor, OhmeVendor)
+    async with aiohttp.ClientSession() as session:
+        base = simulator.url("ohme")
+        client = OhmeClient(
+            EMAIL,
+            PASSWORD,
+            session,
+            identity_url=base,
+            securetoken_url=f"{base}/securetoken",
+            api_url=base,
+        )
+        end = int(simulator.clock.timestamp() * 1000)
+        summary = await client.async_get_charge_summary(end - 7_200_000, end)
+    assert client.user_id == "sim-user-0001"
+    assert vendor.summary_queries == [f"endTs={end}&granularity=HOUR&startTs={end - 7_200_000}"]
+    assert summary.granularity == "HOUR"
+    assert [stat.energy_wh for stat in summary.stats] == [0.0, 0.0]  # two whole hours
+    assert summary.total_wh == 0
+
+
+def test_charge_summary_model() -> None:
+    """Buckets are sorted; those without times or with unusable energy are skipped."""
+    summary = ChargeSummary.from_json(
+        {
+            "granularity": "DAY",
+            "totalStats": {"energyChargedTotalWh": 1500},
+            "stats": [
+                {"startTime": 2000, "endTime": 3000, "energyChargedTotalWh": 1000},
+                {"startTime": 1000, "endTime": 2000, "energyChargedTotalWh": 500},
+                {"startTime": 3000, "endTime": 4000, "energyChargedTotalWh": float("nan")},
+                {"startTime": 4000, "endTime": 5000, "energyChargedTotalWh": -1},
+                {"startTime": None, "endTime": 5000, "energyChargedTotalWh": 1},
+                "junk",
+            ],
+        }
+    )
+    assert summary.granularity == "DAY"
+    assert [(s.start_ms, s.energy_wh) for s in summary.stats] == [(1000, 500), (2000, 1000)]
+    assert summary.total_wh == 1500
+    assert ChargeSummary.from_json(None) == ChargeSummary()
+
+
+async def test_user_id_from_the_token_when_the_answer_lacks_it(client: OhmeClient) -> None:
+    """The summary needs the user id: from the login answer, else the ID token's claim."""
+    claims = base64.urlsafe_b64encode(json.dumps({"user_id": "u-42"}).encode()).decode()
+    with aioresponses() as mock:
+        mock.post(LOGIN, payload={"idToken": f"h.{claims.rstrip('=')}.s", "refreshToken": "r"})
+        await client.async_login()
+    assert client.user_id == "u-42"
+
+
+async def test_summary_without_a_user_id(client: OhmeClient) -> None:
+    """A login whose answer and token name no user: the summary is a response error."""
+    with aioresponses() as mock:
+        mock.post(LOGIN, payload={"idToken": "not-a-jwt", "refreshToken": "r"})
+        with pytest.raises(OhmeResponseError):
+            await client.async_get_charge_summary(0, 1)
+        assert not _calls(mock, "GET", "summary")
+
+
+async def test_refresh_keeps_the_user_id(client: OhmeClient, clock: Clock) -> None:
+    with aioresponses() as mock:
+        _login(mock)
+        mock.get(f"{API}/v1/users/me/account", payload={}, repeat=True)
+        await client.async_get_account()
+        clock.now += 3000
+        mock.post(REFRESH, payload={"id_token": "id2", "refresh_token": "r2", "user_id": "user2"})
+        await client.async_get_account()
+    assert client.user_id == "user2"

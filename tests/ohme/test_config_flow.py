@@ -7,6 +7,7 @@ from unittest.mock import AsyncMock, MagicMock, patch
 from homeassistant.config_entries import SOURCE_USER, ConfigFlowResult
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType, section
+from homeassistant.helpers.translation import async_get_translations
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 import voluptuous as vol
@@ -175,6 +176,38 @@ async def test_user_flow_already_configured(
     )
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "already_configured"
+
+
+async def test_wrong_password_for_a_configured_account(
+    hass: HomeAssistant, api_url: str, mock_entry: MockConfigEntry
+) -> None:
+    """The password is checked first: a wrong one says so, not "already configured"."""
+    mock_entry.add_to_hass(hass)
+    flow_id = await _start(hass)
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {"email": EMAIL, "password": "wrong", **_advanced(api_url)}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": "invalid_auth"}
+
+
+async def test_messages_are_sentences(hass: HomeAssistant) -> None:
+    """Every error, abort and exception message ends with a full stop, in every flow.
+
+    ``already_in_progress`` (a second flow for the same account) is translated too.
+    """
+    translations = await async_get_translations(hass, "en", "config", [DOMAIN])
+    prefix = f"component.{DOMAIN}.config."
+    messages = {
+        key: value
+        for key, value in translations.items()
+        if key.startswith((f"{prefix}error.", f"{prefix}abort."))
+    }
+    assert f"{prefix}abort.already_in_progress" in messages
+    exceptions = await async_get_translations(hass, "en", "exceptions", [DOMAIN])
+    messages |= exceptions
+    assert len(messages) > 15
+    assert [key for key, text in messages.items() if not text.endswith(".")] == []
 
 
 async def test_reauth(hass: HomeAssistant, mock_entry: MockConfigEntry, vendor: OhmeVendor) -> None:

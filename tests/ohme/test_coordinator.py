@@ -19,7 +19,8 @@ from simulator.ohme import OhmeVendor
 from .conftest import Advance, setup_entry
 
 STATUS = "sensor.ohme_home_pro_status"
-ENERGY = "sensor.ohme_home_pro_energy"
+ENERGY = "sensor.ohme_home_pro_session_energy_estimate"
+SUMMARY = "GET /ohme/v1/chargeSessions/summary/users/{user_id}"
 POWER = "sensor.ohme_home_pro_power"
 LOGIN = "POST /ohme/identitytoolkit/v3/relyingparty/verifyPassword"
 REFRESH = "POST /ohme/securetoken/v1/token"
@@ -27,6 +28,7 @@ SESSIONS = "GET /ohme/v1/chargeSessions"
 NEXT = "GET /ohme/v1/chargeSessions/nextSessionInfo"
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_session_progresses(
     hass: HomeAssistant, mock_entry: MockConfigEntry, advance: Advance
 ) -> None:
@@ -150,6 +152,37 @@ async def test_persistent_401_starts_reauth(
     assert mock_entry.state is ConfigEntryState.LOADED
 
 
+@pytest.mark.parametrize("status", [401, 403])
+async def test_endpoint_refusal_is_an_outage_not_a_reauth(  # noqa: PLR0917
+    hass: HomeAssistant,
+    mock_entry: MockConfigEntry,
+    simulator: Simulator,
+    advance: Advance,
+    caplog: pytest.LogCaptureFixture,
+    status: int,
+) -> None:
+    """The login works but the poll's endpoint refuses the new token: unavailable, no reauth.
+
+    One token renewal in all (not one per poll), no password login after setup, and the
+    entities come back by themselves when the endpoint answers again.
+    """
+    await setup_entry(hass, mock_entry)
+    body = f'{{"status":{status},"error":"Unauthorized","message":"Unauthorised"}}'
+    fault = simulator.faults.inject("ohme", "/v1/chargeSessions", status=status, body=body)
+    for _ in range(6):
+        await advance(30)
+    assert hass.states.get(STATUS).state == STATE_UNAVAILABLE
+    assert hass.config_entries.flow.async_progress() == []
+    assert mock_entry.state is ConfigEntryState.LOADED
+    assert simulator.log.count("ohme", LOGIN) == 1
+    assert simulator.log.count("ohme", REFRESH) == 1
+    assert "re-authenticate" not in caplog.text
+    simulator.faults.remove(fault.id)
+    await advance(30)
+    assert hass.states.get(STATUS).state == "unplugged"
+    assert simulator.log.count("ohme", LOGIN) == 1
+
+
 async def test_rate_limit_backs_off(
     hass: HomeAssistant, mock_entry: MockConfigEntry, simulator: Simulator, advance: Advance
 ) -> None:
@@ -188,7 +221,11 @@ async def test_requests_per_hour(  # noqa: PLR0917
     advance: Advance,
     plugged_in: bool,
 ) -> None:
-    """Count what one hour costs: fewer requests than core (2 per 30 s + 1 per 30 min)."""
+    """Count what one hour costs: fewer requests than core (2 per 30 s + 1 per 30 min).
+
+    Plugged in, the car charges from the 15th minute: the energy delivered sensor reads
+    the charge summary every 15 minutes then; unplugged, never.
+    """
     if not plugged_in:
         vendor.plug_at = 4e9  # far beyond the hour measured
     await setup_entry(hass, mock_entry)
@@ -203,7 +240,8 @@ async def test_requests_per_hour(  # noqa: PLR0917
     assert simulator.log.count("ohme", SESSIONS) == 120
     assert simulator.log.count("ohme", NEXT) == (0 if plugged_in else 12)
     assert simulator.log.count("ohme", LOGIN) == 0
-    assert total <= (123 if plugged_in else 135)  # core: 2 per 30 s + 1 per 30 min = 242
+    assert simulator.log.count("ohme", SUMMARY) == (4 if plugged_in else 0)
+    assert total <= (127 if plugged_in else 135)  # core: 2 per 30 s + 1 per 30 min = 242
 
 
 async def test_next_rule_failure_keeps_the_session(
@@ -219,6 +257,7 @@ async def test_next_rule_failure_keeps_the_session(
     assert hass.states.get("number.ohme_home_pro_target_percentage").state == "80"
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_energy_restarts_with_a_new_session(
     hass: HomeAssistant,
     mock_entry: MockConfigEntry,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr, entity_registry as er
@@ -14,10 +16,10 @@ from simulator import Simulator
 from simulator.core import SimClock
 from simulator.ohme import EMAIL, PASSWORD, SERIAL, OhmeVendor
 
-from .conftest import Advance, setup_entry
+from .conftest import setup_entry
 
-CT = "sensor.ohme_home_pro_ct_current"
 ADVANCED = "GET /ohme/v1/chargeDevices/{serial}/advancedSettings"
+LOGIN = "POST /ohme/identitytoolkit/v3/relyingparty/verifyPassword"
 
 
 async def test_setup_and_unload(
@@ -62,8 +64,8 @@ async def test_core_entry_loads_with_real_urls(
         "https://api.ohme.io/v1/chargeSessions/nextSessionInfo", json={"rule": vendor.rule}
     )
     aioclient_mock.get(
-        f"https://api.ohme.io/v1/chargeDevices/{SERIAL}/advancedSettings",
-        json={"clampConnected": True, "clampAmps": 4.5, "online": True},
+        re.compile(r"^https://api\.ohme\.io/v1/chargeSessions/summary/users/user\?endTs=\d+"),
+        json={"stats": [], "granularity": "HOUR"},
     )
     entry = MockConfigEntry(
         domain=DOMAIN, title=EMAIL, version=1, data={"email": EMAIL, "password": PASSWORD}
@@ -78,7 +80,8 @@ async def test_core_entry_loads_with_real_urls(
     assert aioclient_mock.mock_calls[1][3]["Authorization"] == "Firebase id-1"
     assert entity_registry.async_get_entity_id("sensor", DOMAIN, f"{SERIAL}_energy")
     assert entity_registry.async_get_entity_id("number", DOMAIN, f"{SERIAL}_target_percentage")
-    assert hass.states.get("sensor.ohme_home_pro_ct_current").state == "4.5"
+    # login, account, session, next rule, and the energy delivered sensor's first read
+    assert len(aioclient_mock.mock_calls) == 5
 
 
 def vendor_key() -> str:
@@ -118,51 +121,30 @@ async def test_setup_without_charger(
     assert mock_entry.state is ConfigEntryState.SETUP_ERROR
 
 
-async def test_no_ct_sensor_when_advanced_settings_fail(
-    hass: HomeAssistant, mock_entry: MockConfigEntry, simulator: Simulator
-) -> None:
-    """Chargers whose advancedSettings fail simply get no CT sensor (and no CT polling)."""
-    simulator.faults.inject("ohme", "/v1/chargeDevices/*/advancedSettings", status=404)
-    await setup_entry(hass, mock_entry)
-    assert mock_entry.state is ConfigEntryState.LOADED
-    assert hass.states.get("sensor.ohme_home_pro_ct_current") is None
-    assert mock_entry.runtime_data.ct is None
-
-
-@pytest.mark.usefixtures("entity_registry_enabled_by_default")
-async def test_ct_probe_retried_after_a_transient_failure(
+async def test_ct_current_removed_on_upgrade(
     hass: HomeAssistant,
     mock_entry: MockConfigEntry,
     simulator: Simulator,
-    advance: Advance,
     entity_registry: er.EntityRegistry,
 ) -> None:
-    """A CT probe that failed at setup is retried with the next account poll."""
-    simulator.faults.inject("ohme", "/v1/chargeDevices/*/advancedSettings", status=503, remaining=2)
-    await setup_entry(hass, mock_entry)
-    assert mock_entry.runtime_data.ct is None
-    assert hass.states.get(CT) is None
-    await advance(1800)  # still failing: tried again with the next poll
-    assert mock_entry.runtime_data.ct is None
-    assert mock_entry.runtime_data.account.ct_probe is not None
-    await advance(1800)
-    assert mock_entry.runtime_data.ct is not None
-    assert mock_entry.runtime_data.account.ct_probe is None
-    entity = entity_registry.async_get(CT)
-    assert entity is not None
-    assert entity.unique_id == f"{SERIAL}_ct_current"
-    assert float(hass.states.get(CT).state) > 0
-    probes = simulator.log.count("ohme", ADVANCED)
-    await advance(60)
-    assert simulator.log.count("ohme", ADVANCED) == probes + 1  # the sensor polls every minute
+    """The CT current sensor of earlier versions leaves the registry; advancedSettings is not read.
 
-
-async def test_ct_probe_not_retried_when_refused(
-    hass: HomeAssistant, mock_entry: MockConfigEntry, simulator: Simulator, advance: Advance
-) -> None:
-    """A charger that refuses advancedSettings (HTTP 4xx) is not probed again."""
-    simulator.faults.inject("ohme", "/v1/chargeDevices/*/advancedSettings", status=404)
-    await setup_entry(hass, mock_entry)
-    await advance(1800)
-    assert mock_entry.runtime_data.account.ct_probe is None
-    assert simulator.log.count("ohme", ADVANCED) == 1
+    Ohme refuses advancedSettings to every account since 2025-11-18 (the simulator does too):
+    the upgraded entry sets up with one login, no reauth flow and no request to it.
+    """
+    mock_entry.add_to_hass(hass)
+    old = entity_registry.async_get_or_create(
+        "sensor", DOMAIN, f"{SERIAL}_ct_current", config_entry=mock_entry
+    )
+    kept = entity_registry.async_get_or_create(
+        "sensor", DOMAIN, f"{SERIAL}_power", config_entry=mock_entry
+    )
+    await hass.config_entries.async_setup(mock_entry.entry_id)
+    await hass.async_block_till_done()
+    assert mock_entry.state is ConfigEntryState.LOADED
+    assert entity_registry.async_get(old.entity_id) is None
+    assert entity_registry.async_get(kept.entity_id) is not None
+    assert hass.states.get(kept.entity_id).state == "0.0"
+    assert hass.config_entries.flow.async_progress() == []
+    assert simulator.log.count("ohme", ADVANCED) == 0
+    assert simulator.log.count("ohme", LOGIN) == 1

@@ -78,6 +78,26 @@ async def test_set_price_cap(
     assert mock_entry.runtime_data.account.data.price_cap == 12.5
 
 
+async def test_set_price_cap_unavailable_on_dsr_tariffs(
+    hass: HomeAssistant, mock_entry: MockConfigEntry, vendor: OhmeVendor, simulator: Simulator
+) -> None:
+    """Where Ohme manages the price (DSR tariff) the cap is refused, not written."""
+    vendor.tariff = {"dsrTariff": True}
+    await setup_entry(hass, mock_entry)
+    assert hass.states.get("switch.ohme_home_pro_price_cap") is None
+    with pytest.raises(ServiceValidationError) as err:
+        await hass.services.async_call(
+            DOMAIN,
+            "set_price_cap",
+            {"config_entry": mock_entry.entry_id, "price_cap": 12.5},
+            blocking=True,
+        )
+    assert err.value.translation_key == "price_cap_unavailable"
+    assert simulator.log.count("ohme", "PUT /ohme/v1/users/me/settings") == 0
+    assert simulator.log.count("ohme", "GET /ohme/v1/users/me/settings") == 0
+    assert vendor.user_settings["chargeSettings"][0]["value"] == 25
+
+
 async def test_set_price_cap_bad_input(
     hass: HomeAssistant, mock_entry: MockConfigEntry, vendor: OhmeVendor
 ) -> None:

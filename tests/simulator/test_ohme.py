@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 from collections.abc import AsyncGenerator
+from datetime import UTC, datetime
+import json
 from typing import Any
 
 import aiohttp
@@ -109,9 +112,31 @@ async def test_account_and_session_shapes(api: Api) -> None:
     assert sessions[0]["power"] is None
     assert sessions[0]["appliedRule"]["id"] is None
     assert (await api.json("GET", "/v1/chargeSessions/nextSessionInfo"))["rule"]["id"] == RULE_ID
-    ct = await api.json("GET", f"/v1/chargeDevices/{SERIAL}/advancedSettings")
-    assert ct["clampConnected"] is True
     assert (await api.call("GET", "/v1/chargeDevices/other/advancedSettings")).status == 404
+
+
+async def test_advanced_settings_refused_since_2025_11_18(api: Api, simulator: Simulator) -> None:
+    """advancedSettings answers 401 to a valid token, with Ohme's body; a control restores it."""
+    path = f"/v1/chargeDevices/{SERIAL}/advancedSettings"
+    resp = await api.call("GET", path)
+    assert resp.status == 401
+    body = await resp.json()
+    assert {k: body[k] for k in ("status", "error", "message", "path")} == {
+        "status": 401,
+        "error": "Unauthorized",
+        "message": "Unauthorised",
+        "path": path,
+    }
+    assert body["timestamp"] == "2026-01-15T12:00:00.000+00:00"
+    assert (await api.call("GET", "/v1/users/me/account")).status == 200  # the token is fine
+    ctl = f"{simulator.base_url}/_sim/ohme/advanced-settings"
+    assert (await api.session.post(ctl, json={"allowed": "yes"})).status == 400
+    state = await (await api.session.post(ctl, json={"allowed": True})).json()
+    assert state["advanced_settings"] is True
+    ct = await api.json("GET", path)
+    assert ct["clampConnected"] is True
+    await api.session.post(ctl, json={"allowed": False})
+    assert (await api.call("GET", path)).status == 401
 
 
 async def test_session_evolves(api: Api, simulator: Simulator) -> None:
@@ -150,7 +175,9 @@ async def test_writes(api: Api, vendor: OhmeVendor, simulator: Simulator) -> Non
     assert vendor.mode == "MAX_CHARGE"
     session = (await api.json("GET", "/v1/chargeSessions"))[0]
     assert len(session["allSessionSlots"]) == 1
-    await api.json("PATCH", rule_path, params={"persist": "true"}, json={"targetPercent": 45})
+    session_rule = f"/v2/users/me/charge-rules/{session['appliedRule']['id']}"
+    await api.json("PATCH", session_rule, params={"persist": "true"}, json={"targetPercent": 45})
+    vendor.pause_refusal = None
     assert (await api.call("POST", f"/v1/chargeSessions/{SERIAL}/stop")).status == 200
     assert vendor.mode == "STOPPED"
     assert (await api.json("GET", "/v1/chargeSessions"))[0]["suspendedRule"] is not None
@@ -158,6 +185,8 @@ async def test_writes(api: Api, vendor: OhmeVendor, simulator: Simulator) -> Non
     assert vendor.mode == "SMART_CHARGE"
     assert (await api.call("PUT", max_path, params={"enabled": "false"})).status == 200
     await api.json("PATCH", rule_path, params=params, json={"targetPercent": 30})
+    assert vendor.mode == "SMART_CHARGE"  # the schedule changes the next sessions only
+    await api.json("PATCH", session_rule, params=params, json={"targetPercent": 30})
     assert vendor.mode == "FINISHED_CHARGE"
     assert (
         await api.call("PUT", f"/v1/chargeSessions/{SERIAL}/approve", params={"approve": "true"})
@@ -243,7 +272,7 @@ async def test_token_expiry_and_vanishing_charger(api: Api, simulator: Simulator
     advanced = f"/v1/chargeDevices/{SERIAL}/advancedSettings"
     assert (await api.call("GET", advanced)).status == 404
     assert (await (await api.session.post(f"{ctl}/link")).json())["linked"] is True
-    assert (await api.call("GET", advanced)).status == 200
+    assert (await api.call("GET", advanced)).status == 401  # refused to every account
     assert len((await api.json("GET", "/v1/users/me/account"))["chargeDevices"]) == 1
 
 
@@ -257,3 +286,224 @@ async def test_reset_and_dev_entry(vendor: OhmeVendor) -> None:
     assert entry.steps == [
         {"email": EMAIL, "password": PASSWORD, "advanced": {"api_url": "http://sim:1/ohme"}}
     ]
+
+
+async def test_session_rules(api: Api, vendor: OhmeVendor, simulator: Simulator) -> None:
+    """Each session has its own rule id; an unknown id answers Ohme's 404 "ChargeRuleDB"."""
+    params = {"persist": "true", "recalculateSession": "true"}
+    unplugged = (await api.json("GET", "/v1/chargeSessions"))[0]
+    assert unplugged["appliedRule"]["id"] is None
+    simulator.clock.advance(600)
+    first = (await api.json("GET", "/v1/chargeSessions"))[0]["appliedRule"]
+    assert first["id"] not in (None, RULE_ID)
+    assert first["targetPercent"] == vendor.rule["targetPercent"]
+    vendor.new_session()
+    second = (await api.json("GET", "/v1/chargeSessions"))[0]["appliedRule"]
+    assert second["id"] not in (None, RULE_ID, first["id"])
+    resp = await api.call(
+        "PATCH",
+        f"/v2/users/me/charge-rules/{first['id']}",
+        params=params,
+        json={"targetPercent": 1},
+    )
+    assert resp.status == 404
+    body = await resp.json()
+    assert body["message"] == (
+        f"Entity of type: 'ChargeRuleDB' with hashKey: 'sim-user-0001' and "
+        f"rangeKey: '{first['id']}' not found"
+    )
+    assert body["path"] == f"/v2/users/me/charge-rules/{first['id']}"
+    assert set(body) == {"timestamp", "status", "error", "message", "path"}
+    await api.json(
+        "PATCH",
+        f"/v2/users/me/charge-rules/{second['id']}",
+        params=params,
+        json={"targetPercent": 90},
+    )
+    assert (await api.json("GET", "/v1/chargeSessions"))[0]["appliedRule"]["targetPercent"] == 90
+    assert (await api.json("GET", "/v1/chargeSessions/nextSessionInfo"))["rule"][
+        "targetPercent"
+    ] == 80
+    vendor.unplug()
+    resp = await api.call(
+        "PATCH",
+        f"/v2/users/me/charge-rules/{second['id']}",
+        params=params,
+        json={"targetPercent": 1},
+    )
+    assert resp.status == 404
+
+
+@pytest.mark.parametrize("status", [400, 401, 403, 404, 500])
+async def test_pause_refused_by_default(
+    api: Api, vendor: OhmeVendor, simulator: Simulator, status: int
+) -> None:
+    """``stop`` answers 403 by default; a control picks another status or lets it pause."""
+    simulator.clock.advance(600)
+    stop = f"/v1/chargeSessions/{SERIAL}/stop"
+    resp = await api.call("POST", stop)
+    assert resp.status == 403
+    assert (await resp.json())["message"] == "Access Denied"
+    ctl = f"{simulator.base_url}/_sim/ohme/pause"
+    assert (await api.session.post(ctl, json={"status": 200})).status == 400
+    assert (await api.session.post(ctl, data="x")).status == 400
+    state = await (await api.session.post(ctl, json={"status": status})).json()
+    assert state["pause_refusal"] == status
+    resp = await api.call("POST", stop)
+    assert resp.status == status
+    assert (await resp.json())["path"] == stop
+    assert vendor.mode == "SMART_CHARGE"
+    await api.session.post(ctl, json={"allowed": True})
+    assert (await api.call("POST", stop)).status == 200
+    assert vendor.mode == "STOPPED"
+
+
+async def test_select_car_mid_session_keeps_its_own_soc(
+    api: Api, vendor: OhmeVendor, simulator: Simulator
+) -> None:
+    """Choosing another car mid-session does not give it the first car's state of charge."""
+    simulator.clock.advance(600 + 900 + 1800)  # plugged in, one 30-minute slot at 7 kW
+    vendor.sync()
+    leaf = vendor.soc["car-leaf"]
+    assert leaf > 40
+    assert (await api.call("PUT", "/v1/car/car-tesla/select")).status == 200
+    session = (await api.json("GET", "/v1/chargeSessions"))[0]
+    assert session["car"]["id"] == "car-tesla"
+    assert session["car"]["batterySoc"]["percent"] == 55
+    account = await api.json("GET", "/v1/users/me/account")
+    assert [c["batterySoc"]["percent"] for c in account["cars"]] == [55, round(leaf)]
+    simulator.clock.advance(1800)
+    vendor.sync()
+    assert vendor.soc["car-tesla"] > 55
+    assert vendor.soc["car-leaf"] == leaf
+
+
+async def test_charge_summary(api: Api, vendor: OhmeVendor, simulator: Simulator) -> None:
+    """The summary serves what the charger delivered per UTC hour, in epoch milliseconds."""
+    path = "/v1/chargeSessions/summary/users/sim-user-0001"
+    start_ms = int(simulator.clock.timestamp() * 1000)
+    simulator.clock.advance(4 * 3600)  # plugged in at 12:10, slots from 12:25
+    await api.login()
+    end_ms = int(simulator.clock.timestamp() * 1000)
+    query = {"endTs": str(end_ms), "granularity": "HOUR", "startTs": str(start_ms)}
+    summary = await api.json("GET", path, params=query)
+    assert vendor.summary_queries[-1] == f"endTs={end_ms}&granularity=HOUR&startTs={start_ms}"
+    assert summary["granularity"] == "HOUR"
+    hours = [(s["startTime"], s["endTime"]) for s in summary["stats"]]
+    assert hours == [(start_ms + h * 3_600_000, start_ms + (h + 1) * 3_600_000) for h in range(4)]
+    delivered = [s["energyChargedTotalWh"] for s in summary["stats"]]
+    for stat in summary["stats"]:
+        wh, seconds = vendor.delivered_between(stat["startTime"] / 1000, stat["endTime"] / 1000)
+        assert stat["energyChargedTotalWh"] == round(wh)
+        assert stat["activeChargeMs"] == int(seconds * 1000)
+    assert delivered[0] == round(7000 * 35 / 60)  # 12:25-13:00 at 7 kW
+    assert summary["totalStats"]["energyChargedTotalWh"] == pytest.approx(sum(delivered), abs=2)
+    stat = summary["stats"][0]
+    assert stat["ownerUserId"] == "sim-user-0001"
+    assert stat["deviceId"] == SERIAL
+    assert set(stat["costStats"]["moneyCostTotal"]) == {"currencyCode", "amount"}
+    assert set(stat) >= {"carbonStats", "batteryStats", "solarEnergyChargedWh", "location"}
+    for bad in (
+        {"endTs": str(end_ms), "granularity": "MONTH", "startTs": str(start_ms)},
+        {"endTs": str(start_ms), "granularity": "DAY", "startTs": str(end_ms)},
+        {"endTs": "soon", "granularity": "DAY", "startTs": str(start_ms)},
+        {"granularity": "DAY"},
+    ):
+        assert (await api.call("GET", path, params=bad)).status == 400
+    other = await api.call("GET", "/v1/chargeSessions/summary/users/someone", params=query)
+    assert other.status == 403
+    api.token = "expired"
+    assert (await api.call("GET", path, params=query)).status == 401
+
+
+async def test_charge_summary_days_are_london_days(
+    api: Api, vendor: OhmeVendor, simulator: Simulator
+) -> None:
+    """DAY buckets start at midnight in London: the spring-forward day lasts 23 hours."""
+    simulator.clock.set(datetime(2026, 3, 27, 12, tzinfo=UTC))
+    vendor.reset()
+    await api.login()
+    start = datetime(2026, 3, 28, 0, tzinfo=UTC)  # midnight GMT
+    end = datetime(2026, 3, 30, 23, tzinfo=UTC)  # midnight BST
+    simulator.clock.set(end)
+    query = {
+        "endTs": str(int(end.timestamp() * 1000)),
+        "granularity": "DAY",
+        "startTs": str(int(start.timestamp() * 1000)),
+    }
+    await api.login()
+    summary = await api.json("GET", "/v1/chargeSessions/summary/users/sim-user-0001", params=query)
+    lengths = [(s["endTime"] - s["startTime"]) / 3_600_000 for s in summary["stats"]]
+    assert lengths == [24, 23, 24]  # 28th (GMT), 29th (clocks go forward), 30th (BST)
+    total = sum(s["energyChargedTotalWh"] for s in summary["stats"])
+    wh, _ = vendor.delivered_between(start.timestamp(), end.timestamp())
+    assert total == pytest.approx(wh, abs=3)
+    assert wh > 10_000
+
+
+async def test_put_charge_rule(api: Api, vendor: OhmeVendor, simulator: Simulator) -> None:
+    """``PUT /v1/chargeRules/<id>`` takes the whole rule (the schedule or the session's)."""
+    rule = (await api.json("GET", "/v1/chargeSessions/nextSessionInfo"))["rule"]
+    rule.update(targetPercent=65, targetTime=6 * 3600, preconditioningEnabled=True)
+    resp = await api.call("PUT", f"/v1/chargeRules/{RULE_ID}", json=rule)
+    assert resp.status == 200
+    assert vendor.rule["targetPercent"] == 65
+    assert vendor.rule["targetTime"] == 6 * 3600
+    assert vendor.rule["preconditioningEnabled"] is True
+    for bad in (
+        {**rule, "targetPercent": 101},
+        {**rule, "targetPercent": True},
+        {**rule, "targetTime": 86400},
+        {**rule, "preconditioningEnabled": "yes"},
+        {**rule, "id": "another"},
+    ):
+        assert (await api.call("PUT", f"/v1/chargeRules/{RULE_ID}", json=bad)).status == 400
+    assert (await api.call("PUT", "/v1/chargeRules/unknown", json=rule)).status == 404
+    simulator.clock.advance(600)
+    session_rule = (await api.json("GET", "/v1/chargeSessions"))[0]["appliedRule"]
+    session_rule["targetPercent"] = 50
+    resp = await api.call("PUT", f"/v1/chargeRules/{session_rule['id']}", json=session_rule)
+    assert resp.status == 200
+    assert vendor.needed == pytest.approx((50 - 40) / 100 * 40000)
+
+
+async def test_put_session_rule_of_older_libraries(
+    api: Api, vendor: OhmeVendor, simulator: Simulator
+) -> None:
+    """``PUT /v1/chargeSessions/<serial>/rule?...`` (ohmepy <= 1.6) changes the session."""
+    path = f"/v1/chargeSessions/{SERIAL}/rule"
+    target_ts = str(int(datetime(2026, 1, 16, 7, 30, tzinfo=UTC).timestamp() * 1000))
+    query = {
+        "enableMaxPrice": "true",
+        "targetTs": target_ts,
+        "enablePreconditioning": "true",
+        "toPercent": "70",
+        "preconditionLengthMins": "20",
+    }
+    assert (await api.call("PUT", path, params=query)).status == 400  # no session yet
+    simulator.clock.advance(600)
+    assert (await api.call("PUT", path, params=query)).status == 200
+    assert vendor.session_rule is not None
+    assert vendor.session_rule["targetPercent"] == 70
+    assert vendor.session_rule["targetTime"] == 7 * 3600 + 30 * 60  # London time in January
+    assert vendor.session_rule["preconditioningEnabled"] is True
+    assert vendor.session_rule["preconditionLengthMins"] == 20
+    assert vendor.user_settings["chargeSettings"][0]["enabled"] is True
+    assert vendor.rule["targetPercent"] == 80
+    for bad in ({**query, "toPercent": "x"}, {**query, "enableMaxPrice": "maybe"}, {}):
+        assert (await api.call("PUT", path, params=bad)).status == 400
+    assert (await api.call("PUT", path, params={"maxCharge": "true"})).status == 200
+    assert vendor.mode == "MAX_CHARGE"
+    assert (await api.call("PUT", path, params={"maxCharge": "false"})).status == 200
+    assert vendor.mode == "SMART_CHARGE"
+    assert (await api.call("PUT", path, params={"maxCharge": "x"})).status == 400
+
+
+async def test_firebase_style_token(api: Api) -> None:
+    """The ID token is a JWT whose base64url payload carries Firebase's claims."""
+    header, payload, _ = api.token.split(".")
+    claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    assert claims["user_id"] == claims["sub"] == "sim-user-0001"
+    assert claims["exp"] - claims["iat"] == 3600
+    assert claims["firebase"]["sign_in_provider"] == "password"
+    assert json.loads(base64.urlsafe_b64decode(header + "=" * (-len(header) % 4)))["alg"] == "RS256"

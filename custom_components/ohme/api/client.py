@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import base64
+import binascii
 from collections.abc import Callable
 import json
 import logging
@@ -16,10 +18,11 @@ from .exceptions import (
     OhmeApiError,
     OhmeAuthError,
     OhmeConnectionError,
+    OhmeEndpointRefusedError,
     OhmeRateLimitError,
     OhmeResponseError,
 )
-from .models import Account, ChargeRule, ChargeSession, CtReading
+from .models import Account, ChargeRule, ChargeSession, ChargeSummary
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -64,6 +67,8 @@ class OhmeClient:
         self._token_birth = 0.0
         self._token_lock = asyncio.Lock()
         self._retry_at: float | None = None
+        self._tokens_issued = 0  # login and renewals so far
+        self._refusing: set[str] = set()  # "METHOD path" that refused a fresh token
         self.user_id: str | None = None
 
     def _now(self) -> float:
@@ -79,8 +84,7 @@ class OhmeClient:
             {"email": self._email, "password": self._password, "returnSecureToken": "True"},
         )
         self._store_tokens(data.get("idToken"), data.get("refreshToken"))
-        user_id = data.get("localId")
-        self.user_id = user_id if isinstance(user_id, str) else None
+        self._store_user_id(data.get("localId"))
 
     async def _async_refresh(self) -> None:
         """Renew the ID token with the refresh token; log in again if that fails."""
@@ -94,6 +98,14 @@ class OhmeClient:
             await self.async_login()
             return
         self._store_tokens(data.get("id_token"), data.get("refresh_token"))
+        self._store_user_id(data.get("user_id"))
+
+    def _store_user_id(self, user_id: Any) -> None:
+        """Keep the account's user id: from the answer, else the ID token's claim."""
+        if isinstance(user_id, str) and user_id:
+            self.user_id = user_id
+        elif self._id_token is not None and (claim := _token_user_id(self._id_token)):
+            self.user_id = claim
 
     def _store_tokens(self, id_token: Any, refresh_token: Any) -> None:
         if not isinstance(id_token, str) or not isinstance(refresh_token, str):
@@ -101,6 +113,7 @@ class OhmeClient:
         self._id_token = id_token
         self._refresh_token = refresh_token
         self._token_birth = self._now()
+        self._tokens_issued += 1
 
     async def _async_ensure_token(self) -> str:
         """Return a valid ID token: log in first, refresh when it is 45 minutes old."""
@@ -155,21 +168,26 @@ class OhmeClient:
         body: Any = None,
         parse: bool = True,
     ) -> Any:
-        """Send an authorised request; renew the token once on 401/403.
+        """Send an authorised request.
 
-        The ID token may have expired early (the monotonic clock stops while the host
-        sleeps), so the refresh token renews it; only if Google refuses that do we log in
-        with the password again. A 401 with a fresh token means the credentials are no
-        longer accepted (reauth); a 403 with a fresh token is a refusal of that request,
-        which new credentials would not change.
+        Only the login step can refuse the credentials (``OhmeAuthError``). A 401/403 from an
+        endpoint is answered by renewing the token once, since the ID token may have expired
+        early (the monotonic clock stops while the host sleeps): if the endpoint refuses the
+        renewed token too, or refused a token issued for this very request, it refuses the
+        request, not the credentials (``OhmeEndpointRefusedError``). Such an endpoint does
+        not make us renew the token again until it has answered once.
         """
         if self._retry_at is not None:
             wait = self._retry_at - self._now()
             if wait > 0:  # Ohme asked us to slow down: no request at all until then
                 raise OhmeRateLimitError(wait)
             self._retry_at = None
+        route = path.partition("?")[0]  # errors name the path, never the query
+        key = f"{method} {route}"
         for attempt in (1, 2):
+            issued = self._tokens_issued
             token = await self._async_ensure_token()
+            fresh = self._tokens_issued != issued  # logged in or renewed for this request
             headers = {
                 "Authorization": f"Firebase {token}",
                 "Content-Type": "application/json",
@@ -182,22 +200,22 @@ class OhmeClient:
                         method, f"{self._api_url}{path}", params=params, data=data, headers=headers
                     ) as resp:
                         if resp.status in (401, 403):
-                            if attempt == 1:
+                            if attempt == 1 and not fresh and key not in self._refusing:
                                 _LOGGER.debug("Ohme answered %s, renewing the token", resp.status)
                                 if self._id_token == token:
                                     self._token_birth = -math.inf  # refresh before the retry
                                 continue
-                            if resp.status == 403:
-                                raise OhmeApiError(path, resp.status)
-                            raise OhmeAuthError(f"Ohme refused the token for {path}")
-                        self._check_status(resp, path)
+                            self._refusing.add(key)
+                            raise OhmeEndpointRefusedError(route, resp.status)
+                        self._check_status(resp, route)
+                        self._refusing.discard(key)
                         if not parse:
                             return None
                         return await resp.json(content_type=None)
             except (TimeoutError, aiohttp.ClientError) as err:
-                raise OhmeConnectionError(f"Cannot reach Ohme ({path}): {err!r}") from err
+                raise OhmeConnectionError(f"Cannot reach Ohme ({route}): {err!r}") from err
             except json.JSONDecodeError as err:
-                raise OhmeResponseError(f"Ohme answered malformed JSON for {path}") from err
+                raise OhmeResponseError(f"Ohme answered malformed JSON for {route}") from err
         raise AssertionError("unreachable")  # pragma: no cover
 
     # -- reads ------------------------------------------------------------------------
@@ -210,15 +228,28 @@ class OhmeClient:
         """Return the live charge session."""
         return ChargeSession.from_json(await self._request("GET", "/v1/chargeSessions"))
 
+    async def async_get_charge_summary(
+        self, start_ms: int, end_ms: int, granularity: str = "HOUR"
+    ) -> ChargeSummary:
+        """Return the energy the charger delivered per bucket (``HOUR`` or ``DAY``).
+
+        The query is sent in the order ohmepy sends it: ``endTs``, ``granularity``,
+        ``startTs`` (epoch milliseconds).
+        """
+        if self.user_id is None:
+            await self._async_ensure_token()  # the user id comes with the login
+        if self.user_id is None:
+            raise OhmeResponseError("Ohme did not say which user is logged in")
+        query = f"endTs={int(end_ms)}&granularity={granularity}&startTs={int(start_ms)}"
+        data = await self._request(
+            "GET", f"/v1/chargeSessions/summary/users/{self.user_id}?{query}"
+        )
+        return ChargeSummary.from_json(data)
+
     async def async_get_next_rule(self) -> ChargeRule | None:
         """Return the rule that will apply to the next session."""
         data = await self._request("GET", "/v1/chargeSessions/nextSessionInfo")
         return ChargeRule.from_json(data.get("rule")) if isinstance(data, dict) else None
-
-    async def async_get_ct_reading(self, serial: str) -> CtReading:
-        """Return the CT clamp reading of the charger."""
-        data = await self._request("GET", f"/v1/chargeDevices/{serial}/advancedSettings")
-        return CtReading.from_json(data)
 
     # -- writes -----------------------------------------------------------------------
 
@@ -307,3 +338,14 @@ class OhmeClient:
             body={"currentChargePercent": percent},
             parse=False,
         )
+
+
+def _token_user_id(token: str) -> str | None:
+    """Return the ``user_id`` claim of a JWT ID token (base64url payload), if readable."""
+    try:
+        payload = token.split(".")[1]
+        claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    except (IndexError, ValueError, binascii.Error):
+        return None
+    user_id = claims.get("user_id") if isinstance(claims, dict) else None
+    return user_id if isinstance(user_id, str) and user_id else None

@@ -12,7 +12,7 @@ class OhmeConnectionError(OhmeError):
 
 
 class OhmeAuthError(OhmeError):
-    """The credentials were refused, or the token stayed invalid after a new login."""
+    """The login step refused the credentials (email and password): reauthenticate."""
 
 
 class OhmeRateLimitError(OhmeError):
@@ -36,3 +36,12 @@ class OhmeApiError(OhmeError):
 
 class OhmeResponseError(OhmeError):
     """The Ohme cloud answered with a body that is not the JSON we expect."""
+
+
+class OhmeEndpointRefusedError(OhmeApiError):
+    """One endpoint refused a token that the login step had accepted (HTTP 401/403).
+
+    Not a credentials problem: the login or token renewal worked, and the same token keeps
+    working elsewhere. The feature behind this endpoint is not available to the account (for
+    example ``advancedSettings`` since 2025-11-18, or pausing a charge).
+    """

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from enum import StrEnum
+import math
 from typing import Any
 
 
@@ -51,10 +52,11 @@ def _list(value: Any) -> list[Any]:
 
 
 def _num(value: Any) -> float | None:
-    """Return a number (bools and strings are not numbers here)."""
+    """Return a finite number (bools, strings, NaN and infinities are not numbers here)."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
-    return float(value)
+    number = float(value)
+    return number if math.isfinite(number) else None
 
 
 def _int(value: Any) -> int | None:
@@ -165,20 +167,23 @@ class ChargeSession:
         car_soc = _dict(_dict(session.get("car")).get("batterySoc"))
         status = _dict(session.get("chargerStatus"))
         stats = _dict(session.get("chargeStats"))
-        return cls(
+        percent = _int(car_soc.get("percent"))
+        parsed = cls(
             session_id=_str(session.get("sessionId")),
             mode_raw=_str(session.get("mode")),
             power_w=_num(power.get("watt")) or 0.0,
             current_a=_num(power.get("amp")) or 0.0,
-            voltage_v=_num(power.get("volt")) or None,
+            voltage_v=_num(power.get("volt")),
             battery_wh=_num(soc.get("wh")) if soc else None,
-            battery_percent=_int(car_soc.get("percent")) or _int(soc.get("percent")) or None,
+            battery_percent=_int(soc.get("percent")) if percent is None else percent,
             energy_charged_wh=_num(stats.get("energyChargedTotalWh")),
             online=status.get("online") is True,
             applied_rule=ChargeRule.from_json(session.get("appliedRule")),
             suspended_rule=ChargeRule.from_json(session.get("suspendedRule")),
             slots=parse_slots(session.get("allSessionSlots")),
         )
+        # Without a session Ohme answers a placeholder battery of 0 %: not a reading.
+        return parsed if parsed.in_progress else replace(parsed, battery_percent=None)
 
     @property
     def status(self) -> ChargerStatus:
@@ -233,7 +238,7 @@ class Car:
             id=car_id,
             name=_str(car.get("name")) or description,
             model=description if brand or model_name else None,
-            battery_percent=_int(_dict(car.get("batterySoc")).get("percent")) or None,
+            battery_percent=_int(_dict(car.get("batterySoc")).get("percent")),
         )
 
 
@@ -316,21 +321,37 @@ class Account:
 
 
 @dataclass(frozen=True, kw_only=True)
-class CtReading:
-    """Current-transformer (CT clamp) reading from ``advancedSettings``."""
+class ChargeStat:
+    """One bucket of the charge summary: the energy the charger delivered in it."""
 
-    connected: bool
-    amps: float | None
-    online: bool | None = None
+    start_ms: int  # epoch milliseconds
+    end_ms: int
+    energy_wh: float
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChargeSummary:
+    """``GET /v1/chargeSessions/summary/users/<userId>``: energy per bucket (DAY or HOUR)."""
+
+    granularity: str | None = None
+    stats: tuple[ChargeStat, ...] = ()
+    total_wh: float | None = None
 
     @classmethod
-    def from_json(cls, data: Any) -> CtReading:
-        """Parse advanced settings."""
-        settings = _dict(data)
-        amps = _num(settings.get("clampAmps"))
-        online = settings.get("online")
+    def from_json(cls, data: Any) -> ChargeSummary:
+        """Parse the summary; buckets without a start, an end or a usable energy are skipped."""
+        summary = _dict(data)
+        stats = []
+        for item in _list(summary.get("stats")):
+            stat = _dict(item)
+            start, end = _int(stat.get("startTime")), _int(stat.get("endTime"))
+            energy = _num(stat.get("energyChargedTotalWh"))
+            if start is None or end is None or energy is None or energy < 0:
+                continue
+            stats.append(ChargeStat(start_ms=start, end_ms=end, energy_wh=energy))
+        total = _num(_dict(summary.get("totalStats")).get("energyChargedTotalWh"))
         return cls(
-            connected=settings.get("clampConnected") is True or (amps or 0) > 0,
-            amps=amps,
-            online=online if isinstance(online, bool) else None,
+            granularity=_str(summary.get("granularity")),
+            stats=tuple(sorted(stats, key=lambda stat: stat.start_ms)),
+            total_wh=total,
         )
