@@ -240,19 +240,24 @@ def _initial_chargers() -> dict[str, Charger]:
     return {c.serial: c for c in chargers}
 
 
-def _token(request: web.Request) -> str | None:
+def _tokens(request: web.Request) -> set[str]:
+    """Return the readings of the token a request carries (empty when it carries none).
+
+    The old library sent the raw token as "Basic"; others send base64("user:token"). A raw
+    token may itself be valid base64, so both readings count: decoding it alone would refuse it.
+    """
     header = request.headers.get("Authorization", "")
     scheme, _, value = header.partition(" ")
     if scheme.lower() == "bearer" and value:
-        return value
+        return {value}
     if scheme.lower() == "basic" and value:
-        # The old library sent the raw token as "Basic"; accept it and base64 too.
         try:
             decoded = base64.b64decode(value, validate=True).decode()
         except (binascii.Error, UnicodeDecodeError):
-            return value
-        return decoded.partition(":")[2] or decoded
-    return request.query.get("token")
+            return {value}
+        return {value, decoded.partition(":")[2] or decoded}
+    token = request.query.get("token")
+    return {token} if token else set()
 
 
 class GoeChargerVendor(Vendor):
@@ -345,7 +350,7 @@ class GoeChargerVendor(Vendor):
                 text=json.dumps({"success": False, "reason": "Unknown device"}),
                 content_type="application/json",
             )
-        if _token(request) != charger.token:
+        if charger.token not in _tokens(request):
             raise web.HTTPUnauthorized(
                 text=json.dumps({"success": False, "reason": "Invalid token"}),
                 content_type="application/json",

@@ -86,6 +86,17 @@ async def test_token_forms(simulator: Simulator) -> None:
     assert (await _get(simulator, path, {"token": IDLE_TOKEN}, headers=None))[0] == 401
 
 
+async def test_raw_basic_token_that_is_valid_base64(simulator: Simulator) -> None:
+    """A raw token sent as "Basic" that happens to decode as base64 is still the token."""
+    token = "dGVzdA=="  # base64 of "test"
+    await _control(simulator, f"/{SERIAL}/token", {"token": token})
+    path = f"/{SERIAL}/api/status"
+    assert (await _get(simulator, path, headers={"Authorization": f"Basic {token}"}))[0] == 200
+    encoded = base64.b64encode(f"user:{token}".encode()).decode()
+    assert (await _get(simulator, path, headers={"Authorization": f"Basic {encoded}"}))[0] == 200
+    assert (await _get(simulator, path, headers={"Authorization": "Basic dGVzdA"}))[0] == 401
+
+
 async def test_unknown_serial(simulator: Simulator) -> None:
     status, body, _ = await _get(simulator, "/999999/api/status")
     assert status == 404
