@@ -13,6 +13,7 @@ import argparse
 from datetime import UTC, datetime
 import os
 from pathlib import Path
+import re
 import sys
 import tempfile
 import time
@@ -32,6 +33,7 @@ from dev_hass import (
     prepare_config,
     wait_for,
 )
+from playwright.sync_api import Error as PlaywrightError
 
 # The simulated clock is frozen at the start of the current UTC hour: close enough to HA's own
 # clock for "next slot" and "active" entities to make sense, and the same states every run.
@@ -102,6 +104,20 @@ def run(instance: Instance) -> None:
         )
     if "ohme" in domains:
         ohme_charging(instance)
+    if "ohme" in domains:
+        # The Energy dashboard configured with the charger as an individual device (before the
+        # browser starts: Playwright's sync API runs an event loop of its own).
+        energy_delivered = next(
+            e
+            for e in template(client, "{{ integration_entities('ohme') | tojson }}")
+            if e.endswith("_energy_delivered")
+        )
+        client.ws(
+            {
+                "type": "energy/save_prefs",
+                "device_consumption": [{"stat_consumption": energy_delivered}],
+            }
+        )
     time.sleep(2)
 
     with browser.browser_page(1280, 900) as page:
@@ -131,6 +147,12 @@ def run(instance: Instance) -> None:
             shoot(page, f"{domain}_device")
 
         if "ohme" in domains:
+            page.set_viewport_size({"width": 1280, "height": 1700})
+            page.goto(f"{client.url}/config/energy")
+            browser.wait_for_text(page, "Individual")
+            page.wait_for_timeout(2000)
+            shoot(page, "ohme_energy_dashboard")
+
             entry_id = client.entries("ohme")[0]["entry_id"]
             page.set_viewport_size({"width": 1280, "height": 1100})
             action_response(
@@ -145,7 +167,20 @@ def action_response(page: Any, url: str, yaml_text: str, name: str) -> None:
     """Perform an action in Developer tools > Actions (YAML mode) and shoot its response."""
     page.goto(f"{url}/developer-tools/action")
     browser.wait_for_text(page, "Actions")
-    page.get_by_text("Go to YAML mode").click()
+    # "Go to YAML mode" up to 2025.x; a "YAML mode" toggle since the developer tools moved
+    # under Settings (2026.x).
+    yaml_mode = re.compile(r"^(Go to )?YAML mode$")
+    for toggle in (
+        page.get_by_role("button", name=yaml_mode),
+        page.get_by_role("radio", name=yaml_mode),
+        page.get_by_role("tab", name=yaml_mode),
+        page.get_by_text(yaml_mode),
+    ):
+        try:
+            toggle.filter(visible=True).first.click(timeout=5000)
+            break
+        except PlaywrightError:
+            continue
     editor = page.locator(".cm-content").first
     editor.click()
     page.keyboard.press("Control+A")
