@@ -7,14 +7,12 @@ run config flows, read states, call actions and drive the simulator over HTTP.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable, Generator
 from pathlib import Path
 import re
 import sys
 from typing import Any
 
-import aiohttp
 import pytest
 import pytest_socket
 
@@ -139,23 +137,7 @@ class HassEnv:
         HomeAssistantError with ``{"success": false, "error": {"code", "message", ...}}``
         carrying the translated message, and logs no traceback.
         """
-
-        async def run() -> dict[str, Any]:
-            url = self.client.url.replace("http", "ws", 1) + "/api/websocket"
-            async with aiohttp.ClientSession() as session, session.ws_connect(url) as ws:
-                await ws.receive_json()  # auth_required
-                await ws.send_json({"type": "auth", "access_token": self.client.token})
-                auth = await ws.receive_json()
-                if auth.get("type") != "auth_ok":
-                    msg = f"websocket auth failed: {auth}"
-                    raise HassError(401, msg)
-                await ws.send_json({"id": 1, **message})
-                while True:
-                    reply: dict[str, Any] = await ws.receive_json(timeout=60)
-                    if reply.get("id") == 1 and reply.get("type") == "result":
-                        return reply
-
-        return asyncio.run(run())
+        return self.client.ws(message)
 
     def ws_call_service(
         self,
