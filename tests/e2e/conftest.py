@@ -238,6 +238,8 @@ class HassEnv:
             if is_our_deprecation(block):
                 problems.append(block[:2000])
                 continue
+            if is_logged_action_error(block):
+                continue
             if DEBUG_RECORD_RE.match(block):
                 # Detail logged on purpose, e.g. HA 2026.x's coordinator logs the traceback of
                 # every failed update ("Full error:") at DEBUG after its one-line message.
@@ -254,6 +256,26 @@ class HassEnv:
     def deprecations(self) -> list[str]:
         """Return every log record in which Home Assistant reports a deprecated use of ours."""
         return [block[:2000] for block in self.log_blocks() if is_our_deprecation(block)]
+
+
+def is_logged_action_error(record: str) -> bool:
+    """Return True for HA 2025.x logging an action's translated error as "Unexpected exception".
+
+    Up to 2025.x the websocket API logs a HomeAssistantError that an entity method raises with
+    its traceback, although the caller gets the translated message (2026.x logs one line). The
+    error is the action's answer (a refused write, say), not a crash.
+    """
+    lines = record.strip().splitlines()
+    return (
+        "[homeassistant.components.websocket_api.http.connection]" in lines[0]
+        and "Unexpected exception" in lines[0]
+        and lines[-1].startswith(
+            (
+                "homeassistant.exceptions.HomeAssistantError: ",
+                "homeassistant.exceptions.ServiceValidationError: ",
+            )
+        )
+    )
 
 
 def is_our_deprecation(record: str) -> bool:

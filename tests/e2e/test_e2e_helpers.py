@@ -95,3 +95,21 @@ def test_log_problems_skip_debug_detail_but_not_errors(tmp_path: Path) -> None:
     assert "ValueError" in problems[0]
     assert "deprecated helper" in problems[1]
     assert env.deprecations() == [problems[1]]
+
+
+def test_hass_2025_logging_of_an_action_error_is_not_a_problem(tmp_path: Path) -> None:
+    log = tmp_path / "hass.log"
+    header = (
+        "2026-12-06 10:00:00.000 ERROR (MainThread)"
+        " [homeassistant.components.websocket_api.http.connection] [1] Unexpected exception\n"
+        "Traceback (most recent call last):\n  File x\n"
+    )
+    log.write_text(
+        header
+        + "homeassistant.exceptions.HomeAssistantError: The cloud refused the change\n"
+        + header.replace("10:00:00", "10:00:01")
+        + "KeyError: 'slots'\n"
+    )
+    env = HassEnv(SimpleNamespace(client=None, sim_url=""), log)  # type: ignore[arg-type]
+    assert len(env.log_problems()) == 1
+    assert "KeyError" in env.log_problems()[0]
