@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 import asyncio
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -116,7 +117,7 @@ def _new_session(previous: ChargeSession, session: ChargeSession) -> bool:
     )
 
 
-class OhmeCoordinator[DataT](DataUpdateCoordinator[DataT]):
+class OhmeCoordinator[DataT](DataUpdateCoordinator[DataT], ABC):
     """Maps client errors to HA errors and backs off on HTTP 429."""
 
     config_entry: OhmeConfigEntry
@@ -143,8 +144,9 @@ class OhmeCoordinator[DataT](DataUpdateCoordinator[DataT]):
         self.client = client
         self._interval = interval
 
+    @abstractmethod
     async def _fetch(self) -> DataT:
-        raise NotImplementedError
+        """Read this coordinator's data from the cloud (client errors propagate)."""
 
     async def _async_update_data(self) -> DataT:
         try:
