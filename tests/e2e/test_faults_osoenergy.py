@@ -419,18 +419,6 @@ def test_403_starts_reauth_and_heals_on_reload(oso: Oso, hass_env: HassEnv) -> N
 # --- one endpoint refuses the key ------------------------------------------------------------
 
 
-def problems(env: HassEnv) -> list[str]:
-    """Return the log problems, less Home Assistant's own report of the commands refused on
-    purpose below: HA 2025.4's websocket API logs every HomeAssistantError of an action with
-    a traceback ("Unexpected exception"); newer versions log it in one line."""
-    expected = {
-        block[:2000]
-        for block in env.log_blocks()
-        if "websocket_api" in block and "Unexpected exception" in block and REFUSED in block
-    }
-    return [problem for problem in env.log_problems() if problem not in expected]
-
-
 @pytest.mark.parametrize(
     ("status", "path", "domain", "action", "data"),
     [
@@ -489,7 +477,7 @@ def test_command_refused_by_its_endpoint(
     assert reply["success"] is True, reply
     if domain == "switch":
         assert hass_env.ws_call_service(domain, "turn_off", data)["success"] is True
-    assert problems(hass_env) == []
+    assert hass_env.log_problems() == []
 
 
 # --- after the campaign ----------------------------------------------------------------------
@@ -502,4 +490,4 @@ def test_no_secret_leaks_and_no_traceback(oso: Oso, hass_env: HassEnv) -> None:
     assert oso.api_key not in log
     assert oso.api_key not in diagnostics
     assert "**REDACTED**" in diagnostics
-    assert problems(hass_env) == []
+    assert hass_env.log_problems() == []

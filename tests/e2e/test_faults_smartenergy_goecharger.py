@@ -120,19 +120,6 @@ def _reauth_flows(hass_env: HassEnv) -> list[dict[str, Any]]:
     return hass_env.flows_in_progress(DOMAIN, "reauth")
 
 
-def _problems(hass_env: HassEnv) -> list[str]:
-    """Return the log problems, less Home Assistant's own report of the writes refused on
-    purpose: HA 2025.4's websocket API logs every HomeAssistantError of an action with a
-    traceback ("Unexpected exception"); newer versions log it in one line."""
-    refused = str(TRANSLATIONS["exceptions"]["write_refused"]["message"]).split(" (", 1)[0]
-    expected = {
-        block[:2000]
-        for block in hass_env.log_blocks()
-        if "websocket_api" in block and "Unexpected exception" in block and refused in block
-    }
-    return [problem for problem in hass_env.log_problems() if problem not in expected]
-
-
 def _issues(hass_env: HassEnv) -> dict[str, dict[str, Any]]:
     """Return our active repair issues by translation key."""
     issues = hass_env.ws({"type": "repairs/list_issues"})["result"]["issues"]
@@ -452,5 +439,5 @@ def test_no_secrets_and_no_traceback(hass_env: HassEnv, charger: Charger) -> Non
         assert secret not in diagnostics
         assert secret not in log
     assert json.loads(diagnostics)["data"]["entry"]["data"]["api_token"] == "**REDACTED**"
-    new_problems = [p for p in _problems(hass_env) if p not in charger.problems_before]
+    new_problems = [p for p in hass_env.log_problems() if p not in charger.problems_before]
     assert new_problems == []

@@ -158,19 +158,5 @@ def test_ohme_as_the_cloud_answers_today(hass_env: HassEnv) -> None:
     assert hass_env.sim("GET", "/_sim/ohme/state")["mode"] == "SMART_CHARGE"
     assert hass_env.flows_in_progress(DOMAIN, "reauth") == []
     assert _requests(hass_env, LOGIN) == logins + 1
-    problems = [p for p in hass_env.log_problems() if "ohme" in p and not _provoked_by_ws(p)]
+    problems = [p for p in hass_env.log_problems() if "ohme" in p]
     assert problems == []
-
-
-def _provoked_by_ws(record: str) -> bool:
-    """Return True for the pause error above as Home Assistant 2025.4 logs it.
-
-    Home Assistant logs every HomeAssistantError that an action called over the websocket
-    API raises: 2025.4 as "Unexpected exception" with its traceback, 2026.x as one ERROR
-    line. The integration raises it as it must; the test provoked it on purpose.
-    """
-    return (
-        "[homeassistant.components.websocket_api.http.connection]" in record
-        and "Unexpected exception" in record
-        and "OhmePauseRefusedError" in record
-    )
