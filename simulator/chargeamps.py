@@ -318,8 +318,8 @@ class ChargeAmpsVendor(Vendor):
                         "password": ACCOUNT_PASSWORD,
                         "advanced": {
                             "host_name": "my.charge.space",
-                            "base_url": f"{base_url}/{self.name}",
-                            "update_interval": 60,
+                            "api_url": f"{base_url}/{self.name}",
+                            "scan_interval": 60,
                         },
                     }
                 ],

@@ -100,7 +100,7 @@ class Charger:
         self.need_wh -= energy
 
     def unplug(self) -> None:
-        """Take the car away: the force state and the transaction reset (reference §4.4)."""
+        """Take the car away: like a real charger, it resets the force state and the transaction."""
         self.plugged = False
         self.frc = 0
         self.trx = None
@@ -315,7 +315,7 @@ class GoeChargerVendor(Vendor):
                         "serial": charger.serial,
                         "api_token": charger.token,
                         # the API URL is in the form's collapsed "advanced" section
-                        "advanced": {"url": f"{base_url}/{self.name}/{charger.serial}"},
+                        "advanced": {"api_url": f"{base_url}/{self.name}/{charger.serial}"},
                     }
                 ],
             )

@@ -1,7 +1,8 @@
 """Simulated OSO Energy water-heater cloud (``/osoenergy``).
 
-Faithful to reference/osoenergy.md: the ``Ocp-Apim-Subscription-Key`` header (401 when missing
-or unknown, 403 when expired), case-insensitive paths with an optional trailing slash,
+Serves OSO's cloud API as OSO documents it and as its clients use it: the
+``Ocp-Apim-Subscription-Key`` header (401 when missing or unknown, 403 when expired),
+case-insensitive paths with an optional trailing slash,
 ``GET /1/User/Details``, ``GET /1/Device/All``, ``GET /1/Device/<id>/V40Min`` and the write
 endpoints (``TurnOn``, ``TurnOff``, ``Profile``, ``V40Min/<value>``, ``OptimizationMode``,
 ``HolidayMode``, ``HighDemand``), which answer 200 with an empty body and mutate the heater, or
@@ -289,7 +290,7 @@ class OSOEnergyVendor(Vendor):
             DevEntry(
                 domain="osoenergy",
                 # The API URL sits in the config flow's collapsed "advanced" section.
-                steps=[{"api_key": API_KEY, "advanced": {"base_url": f"{base_url}/{self.name}"}}],
+                steps=[{"api_key": API_KEY, "advanced": {"api_url": f"{base_url}/{self.name}"}}],
             )
         ]
 
@@ -310,7 +311,7 @@ class OSOEnergyVendor(Vendor):
             web.delete("/1/Device/{device_id}/HolidayMode", self._dispatch),
             web.post("/1/Device/{device_id}/HighDemand", self._dispatch),
             web.delete("/1/Device/{device_id}/HighDemand", self._dispatch),
-            # The reference (and OSO's Homey client) spell HighDemand with a trailing slash.
+            # OSO's Homey client, the one client that sends HighDemand, adds a trailing slash.
             web.post("/1/Device/{device_id}/HighDemand/", self._dispatch),
             web.delete("/1/Device/{device_id}/HighDemand/", self._dispatch),
         ]

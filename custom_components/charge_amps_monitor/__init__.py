@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
+from typing import Final
+
 from homeassistant.config_entries import ConfigEntryState
-from homeassistant.const import CONF_EMAIL, CONF_PASSWORD, Platform
+from homeassistant.const import CONF_EMAIL, CONF_PASSWORD, CONF_SCAN_INTERVAL, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 
 from .api import ChargeAmpsClient
 from .const import (
-    CONF_BASE_URL,
+    CONF_API_URL,
     CONF_HOST_NAME,
     CONF_TOKEN,
     CONF_TOKEN_ACCEPTED,
     CONF_TOKEN_VALID_UNTIL,
-    DEFAULT_BASE_URL,
+    DEFAULT_API_URL,
     DEFAULT_HOST_NAME,
-    DOMAIN,
+    LOGGER,
 )
 from .coordinator import (
     ChargeAmpsConfigEntry,
@@ -26,6 +28,10 @@ from .coordinator import (
 )
 
 PLATFORMS: list[Platform] = [Platform.BINARY_SENSOR, Platform.SENSOR]
+
+# The names entries of version 1.1 stored the API URL (data) and the interval (options) under.
+OLD_CONF_BASE_URL: Final = "base_url"
+OLD_CONF_UPDATE_INTERVAL: Final = "update_interval"
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: ChargeAmpsConfigEntry) -> bool:
@@ -46,7 +52,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: ChargeAmpsConfigEntry) -
         async_get_clientsession(hass),
         entry.data[CONF_EMAIL],
         entry.data[CONF_PASSWORD],
-        base_url=entry.data.get(CONF_BASE_URL, DEFAULT_BASE_URL),
+        api_url=entry.data.get(CONF_API_URL, DEFAULT_API_URL),
         host_name=entry.data.get(CONF_HOST_NAME, DEFAULT_HOST_NAME),
         token=entry.data.get(CONF_TOKEN),
         token_valid_until=entry.data.get(CONF_TOKEN_VALID_UNTIL),
@@ -65,6 +71,28 @@ async def async_unload_entry(hass: HomeAssistant, entry: ChargeAmpsConfigEntry) 
     return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
 
 
+async def async_migrate_entry(hass: HomeAssistant, entry: ChargeAmpsConfigEntry) -> bool:
+    """Rename the keys of version 1.1 entries; refuse entries of a newer major version.
+
+    Version 1.2 stores the API URL as ``api_url`` (was ``base_url``) and the polling interval
+    as the option ``scan_interval`` (was ``update_interval``), with their values. Both keys
+    are optional (their defaults apply without them), so a version that knows only 1.1 still
+    sets up a 1.2 entry.
+    """
+    if entry.version > 1:
+        return False
+    if entry.minor_version < 2:
+        data = dict(entry.data)
+        options = dict(entry.options)
+        if OLD_CONF_BASE_URL in data:
+            data[CONF_API_URL] = data.pop(OLD_CONF_BASE_URL)
+        if OLD_CONF_UPDATE_INTERVAL in options:
+            options[CONF_SCAN_INTERVAL] = options.pop(OLD_CONF_UPDATE_INTERVAL)
+        hass.config_entries.async_update_entry(entry, data=data, options=options, minor_version=2)
+        LOGGER.debug("Migrated entry %s to version 1.2", entry.entry_id)
+    return True
+
+
 async def async_remove_config_entry_device(
     hass: HomeAssistant, entry: ChargeAmpsConfigEntry, device: dr.DeviceEntry
 ) -> bool:
@@ -77,9 +105,4 @@ async def async_remove_config_entry_device(
     if entry.state is not ConfigEntryState.LOADED:
         return True
     coordinator = entry.runtime_data.coordinator
-    ids = {identifier for domain, identifier in device.identifiers if domain == DOMAIN}
-    if ids & coordinator.data.keys():
-        return False
-    # Its entities go with it: should the charger return, it gets new ones.
-    coordinator.charger_removed(ids)
-    return True
+    return coordinator.devices.may_remove(device, coordinator.data)

@@ -31,7 +31,7 @@ import aiohttp
 
 _LOGGER = logging.getLogger(__name__)
 
-DEFAULT_BASE_URL = "https://my.charge.space"
+DEFAULT_API_URL = "https://my.charge.space"
 DEFAULT_HOST_NAME = "my.charge.space"
 DEFAULT_TIMEOUT = 20.0
 DEFAULT_TOKEN_LIFETIME = 3600.0
@@ -73,8 +73,8 @@ class ChargeAmpsEndpointRefusedError(ChargeAmpsResponseError):
     """
 
 
-class ChargeAmpsServerError(ChargeAmpsResponseError):
-    """The service answered with a 5xx status."""
+class ChargeAmpsServerError(ChargeAmpsConnectionError, ChargeAmpsResponseError):
+    """The service answered with a 5xx status: it is not reachable now, like a timeout."""
 
 
 class ChargeAmpsRateLimitError(ChargeAmpsResponseError):
@@ -399,7 +399,7 @@ class ChargeAmpsClient:
         email: str,
         password: str,
         *,
-        base_url: str = DEFAULT_BASE_URL,
+        api_url: str = DEFAULT_API_URL,
         host_name: str = DEFAULT_HOST_NAME,
         request_timeout: float = DEFAULT_TIMEOUT,
         clock: Callable[[], float] | None = None,
@@ -418,7 +418,7 @@ class ChargeAmpsClient:
         self._session = session
         self._email = email.strip()
         self._password = password
-        self._base_url = base_url.strip().rstrip("/")
+        self._api_url = api_url.strip().rstrip("/")
         self._host_name = host_name.strip()
         self._timeout = aiohttp.ClientTimeout(total=request_timeout)
         self._clock = clock or _now
@@ -434,9 +434,9 @@ class ChargeAmpsClient:
         self.request_count = 0
 
     @property
-    def base_url(self) -> str:
-        """Return the API base URL."""
-        return self._base_url
+    def api_url(self) -> str:
+        """Return the API URL (the address every path is appended to)."""
+        return self._api_url
 
     @property
     def token(self) -> str | None:
@@ -478,7 +478,7 @@ class ChargeAmpsClient:
         params: Mapping[str, str] | None = None,
     ) -> Any:
         """POST JSON and return the decoded answer; map failures to client errors."""
-        url = f"{self._base_url}{path}"
+        url = f"{self._api_url}{path}"
         self.request_count += 1
         try:
             async with self._session.post(
@@ -536,7 +536,7 @@ class ChargeAmpsClient:
         self._token_valid_until = now + lifetime - margin
         self._token_accepted = False
         self._saved()
-        _LOGGER.debug("Logged in to %s; token renewed in %.0f s", self._base_url, lifetime - margin)
+        _LOGGER.debug("Logged in to %s; token renewed in %.0f s", self._api_url, lifetime - margin)
         return token
 
     async def _valid_token(self, *, stale: str | None = None) -> str:

@@ -16,11 +16,12 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api import ChargePoint, ChargePointStatus, Connector
 from .coordinator import ChargeAmpsConfigEntry
+from .devices import async_add_device_entities
 from .entity import (
     ChargeAmpsConnectorEntity,
     ChargeAmpsConnectorEntityDescription,
     ChargeAmpsEntity,
-    async_add_entities_dynamically,
+    charge_point_candidates,
 )
 
 PARALLEL_UPDATES = 0
@@ -75,13 +76,19 @@ async def async_setup_entry(
 ) -> None:
     """Add the binary sensors of every charger and connector, now and as they appear."""
 
-    async_add_entities_dynamically(
+    coordinator = entry.runtime_data.coordinator
+    async_add_device_entities(
         entry,
+        coordinator,
+        coordinator.devices,
         async_add_entities,
-        charger_entity=ChargerBinarySensor,
-        charger_descriptions=CHARGER_BINARY_SENSORS,
-        connector_entity=ConnectorBinarySensor,
-        connector_descriptions=CONNECTOR_BINARY_SENSORS,
+        charge_point_candidates(
+            coordinator,
+            charger_entity=ChargerBinarySensor,
+            charger_descriptions=CHARGER_BINARY_SENSORS,
+            connector_entity=ConnectorBinarySensor,
+            connector_descriptions=CONNECTOR_BINARY_SENSORS,
+        ),
     )
 
 

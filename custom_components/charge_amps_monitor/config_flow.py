@@ -12,7 +12,7 @@ from homeassistant.config_entries import (
     ConfigFlowResult,
     OptionsFlow,
 )
-from homeassistant.const import CONF_EMAIL, CONF_PASSWORD
+from homeassistant.const import CONF_EMAIL, CONF_PASSWORD, CONF_SCAN_INTERVAL
 from homeassistant.core import callback
 from homeassistant.data_entry_flow import section
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
@@ -26,19 +26,18 @@ from yarl import URL
 
 from .api import ChargeAmpsAuthError, ChargeAmpsClient, ChargeAmpsError
 from .const import (
-    CONF_BASE_URL,
+    CONF_API_URL,
     CONF_HOST_NAME,
     CONF_TOKEN,
     CONF_TOKEN_ACCEPTED,
     CONF_TOKEN_VALID_UNTIL,
-    CONF_UPDATE_INTERVAL,
-    DEFAULT_BASE_URL,
+    DEFAULT_API_URL,
     DEFAULT_HOST_NAME,
-    DEFAULT_UPDATE_INTERVAL,
+    DEFAULT_SCAN_INTERVAL,
     DOMAIN,
     LOGGER,
-    MAX_UPDATE_INTERVAL,
-    MIN_UPDATE_INTERVAL,
+    MAX_SCAN_INTERVAL,
+    MIN_SCAN_INTERVAL,
 )
 from .coordinator import ChargeAmpsConfigEntry
 
@@ -47,12 +46,12 @@ PASSWORD_SELECTOR = TextSelector(
     TextSelectorConfig(type=TextSelectorType.PASSWORD, autocomplete="current-password")
 )
 INTERVAL_VALIDATOR = vol.All(
-    vol.Coerce(int), vol.Range(min=MIN_UPDATE_INTERVAL, max=MAX_UPDATE_INTERVAL)
+    vol.Coerce(int), vol.Range(min=MIN_SCAN_INTERVAL, max=MAX_SCAN_INTERVAL)
 )
 
 REAUTH_SCHEMA = vol.Schema({vol.Required(CONF_PASSWORD): PASSWORD_SELECTOR})
 URL_SELECTOR = TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
-URL_PLACEHOLDERS = {"default_base_url": DEFAULT_BASE_URL}
+URL_PLACEHOLDERS = {"default_api_url": DEFAULT_API_URL}
 # The collapsed form section that holds the expert settings.
 SECTION_ADVANCED: Final = "advanced"
 
@@ -77,18 +76,18 @@ def _user_schema() -> vol.Schema:
     return _account_schema(
         {
             vol.Required(CONF_HOST_NAME, default=DEFAULT_HOST_NAME): str,
-            vol.Required(CONF_BASE_URL, default=DEFAULT_BASE_URL): URL_SELECTOR,
-            vol.Required(CONF_UPDATE_INTERVAL, default=DEFAULT_UPDATE_INTERVAL): INTERVAL_VALIDATOR,
+            vol.Required(CONF_API_URL, default=DEFAULT_API_URL): URL_SELECTOR,
+            vol.Required(CONF_SCAN_INTERVAL, default=DEFAULT_SCAN_INTERVAL): INTERVAL_VALIDATOR,
         }
     )
 
 
 def _reconfigure_schema() -> vol.Schema:
-    """Return the reconfigure form (the update interval is an option, not asked here)."""
+    """Return the reconfigure form (the polling interval is an option, not asked here)."""
     return _account_schema(
         {
             vol.Required(CONF_HOST_NAME): str,
-            vol.Required(CONF_BASE_URL): URL_SELECTOR,
+            vol.Required(CONF_API_URL): URL_SELECTOR,
         }
     )
 
@@ -98,7 +97,7 @@ def _suggested(user_input: Mapping[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in user_input.items() if key != CONF_PASSWORD}
 
 
-def _valid_base_url(value: str) -> bool:
+def _valid_api_url(value: str) -> bool:
     """Return True for an absolute http(s) URL."""
     try:
         url = URL(value.strip())
@@ -118,16 +117,16 @@ def _valid_host_name(value: str) -> bool:
     return bool(url.host)
 
 
-def _endpoint_errors(host_name: str, base_url: str) -> dict[str, str]:
-    """Return the form error of an API host and base URL, if any.
+def _endpoint_errors(host_name: str, api_url: str) -> dict[str, str]:
+    """Return the form error of an API host and API URL, if any.
 
     The error is keyed by the section: the frontend shows errors of top-level keys only.
     """
     errors: dict[str, str] = {}
     if not _valid_host_name(host_name):
         errors[SECTION_ADVANCED] = "invalid_host"
-    elif not _valid_base_url(base_url):
-        errors[SECTION_ADVANCED] = "invalid_base_url"
+    elif not _valid_api_url(api_url):
+        errors[SECTION_ADVANCED] = "invalid_url"
     return errors
 
 
@@ -135,6 +134,9 @@ class ChargeAmpsConfigFlow(ConfigFlow, domain=DOMAIN):
     """Set up a Charge Amps account."""
 
     VERSION = 1
+    # 1.2: the API URL is stored as api_url (was base_url), the interval as the option
+    # scan_interval (was update_interval); async_migrate_entry renames them.
+    MINOR_VERSION = 2
 
     def __init__(self) -> None:
         """Start without a token."""
@@ -147,9 +149,9 @@ class ChargeAmpsConfigFlow(ConfigFlow, domain=DOMAIN):
         return ChargeAmpsOptionsFlow()
 
     async def _async_validate(
-        self, email: str, password: str, base_url: str, host_name: str
+        self, email: str, password: str, api_url: str, host_name: str
     ) -> dict[str, str]:
-        """Log in against the base URL that will be used; return form errors.
+        """Log in against the API URL that will be used; return form errors.
 
         The token of a successful login is kept in ``self._token`` and saved with the entry, so
         setting the entry up does not log in a second time.
@@ -159,7 +161,7 @@ class ChargeAmpsConfigFlow(ConfigFlow, domain=DOMAIN):
             async_get_clientsession(self.hass),
             email,
             password,
-            base_url=base_url,
+            api_url=api_url,
             host_name=host_name,
         )
         try:
@@ -184,20 +186,20 @@ class ChargeAmpsConfigFlow(ConfigFlow, domain=DOMAIN):
     ) -> tuple[dict[str, Any], dict[str, str]]:
         """Check a submitted account form; return the entry data and the form errors.
 
-        The credentials are checked against the host name and base URL of the advanced
-        section, which are stored as entered (trimmed; the base URL without a final slash).
+        The credentials are checked against the host name and API URL of the advanced
+        section, which are stored as entered (trimmed; the API URL without a final slash).
         """
         advanced = user_input[SECTION_ADVANCED]
         data = {
             CONF_EMAIL: user_input[CONF_EMAIL].strip(),
             CONF_PASSWORD: user_input[CONF_PASSWORD],
             CONF_HOST_NAME: str(advanced[CONF_HOST_NAME]).strip(),
-            CONF_BASE_URL: str(advanced[CONF_BASE_URL]).strip().rstrip("/"),
+            CONF_API_URL: str(advanced[CONF_API_URL]).strip().rstrip("/"),
         }
-        errors = _endpoint_errors(data[CONF_HOST_NAME], data[CONF_BASE_URL])
+        errors = _endpoint_errors(data[CONF_HOST_NAME], data[CONF_API_URL])
         if not errors:
             errors = await self._async_validate(
-                data[CONF_EMAIL], data[CONF_PASSWORD], data[CONF_BASE_URL], data[CONF_HOST_NAME]
+                data[CONF_EMAIL], data[CONF_PASSWORD], data[CONF_API_URL], data[CONF_HOST_NAME]
             )
         return {**data, **self._token}, errors
 
@@ -213,9 +215,7 @@ class ChargeAmpsConfigFlow(ConfigFlow, domain=DOMAIN):
                     title=data[CONF_EMAIL],
                     data=data,
                     options={
-                        CONF_UPDATE_INTERVAL: int(
-                            user_input[SECTION_ADVANCED][CONF_UPDATE_INTERVAL]
-                        )
+                        CONF_SCAN_INTERVAL: int(user_input[SECTION_ADVANCED][CONF_SCAN_INTERVAL])
                     },
                 )
         return self.async_show_form(
@@ -241,7 +241,7 @@ class ChargeAmpsConfigFlow(ConfigFlow, domain=DOMAIN):
             errors = await self._async_validate(
                 entry.data[CONF_EMAIL],
                 user_input[CONF_PASSWORD],
-                entry.data.get(CONF_BASE_URL, DEFAULT_BASE_URL),
+                entry.data.get(CONF_API_URL, DEFAULT_API_URL),
                 entry.data.get(CONF_HOST_NAME, DEFAULT_HOST_NAME),
             )
             if not errors:
@@ -258,7 +258,7 @@ class ChargeAmpsConfigFlow(ConfigFlow, domain=DOMAIN):
     async def async_step_reconfigure(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Change the password, the API host or the base URL of the same account."""
+        """Change the password, the API host or the API URL of the same account."""
         entry = self._get_reconfigure_entry()
         errors: dict[str, str] = {}
         if user_input is not None:
@@ -273,7 +273,7 @@ class ChargeAmpsConfigFlow(ConfigFlow, domain=DOMAIN):
                 CONF_EMAIL: entry.data[CONF_EMAIL],
                 SECTION_ADVANCED: {
                     CONF_HOST_NAME: entry.data.get(CONF_HOST_NAME, DEFAULT_HOST_NAME),
-                    CONF_BASE_URL: entry.data.get(CONF_BASE_URL, DEFAULT_BASE_URL),
+                    CONF_API_URL: entry.data.get(CONF_API_URL, DEFAULT_API_URL),
                 },
             }
         return self.async_show_form(
@@ -285,23 +285,23 @@ class ChargeAmpsConfigFlow(ConfigFlow, domain=DOMAIN):
 
 
 class ChargeAmpsOptionsFlow(OptionsFlow):
-    """Change the update interval; it applies at once, without a reload."""
+    """Change the polling interval; it applies at once, without a reload."""
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        """Ask for the update interval; a loaded entry's coordinator takes it at once."""
+        """Ask for the polling interval; a loaded entry's coordinator takes it at once."""
         entry: ChargeAmpsConfigEntry = self.config_entry
         if user_input is not None:
             if entry.state is ConfigEntryState.LOADED:
                 coordinator = entry.runtime_data.coordinator
-                interval = timedelta(seconds=int(user_input[CONF_UPDATE_INTERVAL]))
-                if interval != coordinator.base_interval:
-                    coordinator.set_base_interval(interval)
+                interval = timedelta(seconds=int(user_input[CONF_SCAN_INTERVAL]))
+                if interval != coordinator.interval:
+                    coordinator.set_interval(interval)
                     await coordinator.async_request_refresh()
             return self.async_create_entry(data={**entry.options, **user_input})
-        current = entry.options.get(CONF_UPDATE_INTERVAL, DEFAULT_UPDATE_INTERVAL)
+        current = entry.options.get(CONF_SCAN_INTERVAL, DEFAULT_SCAN_INTERVAL)
         return self.async_show_form(
             step_id="init",
             data_schema=vol.Schema(
-                {vol.Required(CONF_UPDATE_INTERVAL, default=current): INTERVAL_VALIDATOR}
+                {vol.Required(CONF_SCAN_INTERVAL, default=current): INTERVAL_VALIDATOR}
             ),
         )

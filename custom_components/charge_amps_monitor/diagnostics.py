@@ -34,7 +34,7 @@ async def async_get_config_entry_diagnostics(
     return {
         "entry": async_redact_data(entry.as_dict(), TO_REDACT),
         "client": {
-            "base_url": client.base_url,
+            "api_url": client.api_url,
             "logins": client.login_count,
             "requests": client.request_count,
             "has_token": client.token_valid_until is not None,
@@ -43,8 +43,8 @@ async def async_get_config_entry_diagnostics(
         "coordinator": {
             "last_update_success": coordinator.last_update_success,
             "update_interval": interval.total_seconds() if interval else None,
-            "base_interval": coordinator.base_interval.total_seconds(),
-            "consecutive_failures": coordinator.consecutive_failures,
+            "interval": coordinator.interval.total_seconds(),
+            "consecutive_failures": coordinator.backoff.failures,
         },
         "charge_points": [
             async_redact_data(asdict(point), TO_REDACT) for point in coordinator.data.values()

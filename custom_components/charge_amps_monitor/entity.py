@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import partial
 
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity import Entity, EntityDescription
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .api import ChargePoint, ChargePointStatus, Connector
 from .const import DOMAIN, MANUFACTURER
-from .coordinator import ChargeAmpsConfigEntry, ChargeAmpsCoordinator
+from .coordinator import ChargeAmpsCoordinator
 
 
 def _always(_: Connector) -> bool:
@@ -101,55 +101,45 @@ class ChargeAmpsConnectorEntity(ChargeAmpsEntity):
         )
 
 
-def async_add_entities_dynamically[
+def charge_point_candidates[
     ChargerT: EntityDescription,
     ConnectorT: ChargeAmpsConnectorEntityDescription,
 ](
-    entry: ChargeAmpsConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
+    coordinator: ChargeAmpsCoordinator,
     *,
     charger_entity: Callable[[ChargeAmpsCoordinator, str, ChargerT], Entity],
     charger_descriptions: Iterable[ChargerT],
     connector_entity: Callable[[ChargeAmpsCoordinator, str, int, ConnectorT], Entity],
     connector_descriptions: Iterable[ConnectorT],
-) -> None:
-    """Add entities for every charger and connector now and whenever new ones appear.
+) -> Callable[[str], Iterator[tuple[str, Callable[[], Entity]]]]:
+    """Return the ``candidates`` of a platform for ``async_add_device_entities``.
 
-    A connector entity whose ``exists_fn`` says no is not added yet: it is asked again at
-    every poll, so a reading the connector starts to report brings its entity.
+    For a charge point they are its charger entities and, for each of its connectors, the
+    connector entities whose ``exists_fn`` says yes now: a reading the connector starts to
+    report brings its entity at the next poll. Each is keyed by its unique id.
     """
-    coordinator = entry.runtime_data.coordinator
+    charger_descriptions = tuple(charger_descriptions)
     connector_descriptions = tuple(connector_descriptions)
-    # What has entities: (charger id, connector id or None for the charger itself, key or
-    # None for all the charger's entities) -> how often the charger's device had been
-    # removed when they were added. A removal since (the device registry also drops the
-    # entities) means the entities must be added anew when the charger is listed again; the
-    # count is compared here rather than the charger forgotten on removal, because the
-    # coordinator calls no listener when the answer after the removal equals the one before
-    # (e.g. two empty lists).
-    known: dict[tuple[str, int | None, str | None], int] = {}
 
-    def _add_new() -> None:
-        entities: list[Entity] = []
-        for point in coordinator.data.values():
-            removals = coordinator.removals[point.id]
-            if known.get((point.id, None, None)) != removals:
-                known[(point.id, None, None)] = removals
-                entities.extend(
-                    charger_entity(coordinator, point.id, d) for d in charger_descriptions
-                )
-            for connector in point.connectors:
-                for description in connector_descriptions:
-                    key = (point.id, connector.connector_id, description.key)
-                    if known.get(key) != removals and description.exists_fn(connector):
-                        known[key] = removals
-                        entities.append(
-                            connector_entity(
-                                coordinator, point.id, connector.connector_id, description
-                            )
-                        )
-        if entities:
-            async_add_entities(entities)
+    def candidates(charge_point_id: str) -> Iterator[tuple[str, Callable[[], Entity]]]:
+        point = coordinator.data[charge_point_id]
+        for description in charger_descriptions:
+            yield (
+                f"{point.id}_{description.key}",
+                partial(charger_entity, coordinator, point.id, description),
+            )
+        for connector in point.connectors:
+            for connector_description in connector_descriptions:
+                if connector_description.exists_fn(connector):
+                    yield (
+                        f"{point.id}_c{connector.connector_id}_{connector_description.key}",
+                        partial(
+                            connector_entity,
+                            coordinator,
+                            point.id,
+                            connector.connector_id,
+                            connector_description,
+                        ),
+                    )
 
-    _add_new()
-    entry.async_on_unload(coordinator.async_add_listener(_add_new))
+    return candidates

@@ -24,11 +24,12 @@ from homeassistant.helpers.typing import StateType
 
 from .api import ChargePoint, ChargePointStatus, Connector, ConnectorStatus
 from .coordinator import ChargeAmpsConfigEntry
+from .devices import async_add_device_entities
 from .entity import (
     ChargeAmpsConnectorEntity,
     ChargeAmpsConnectorEntityDescription,
     ChargeAmpsEntity,
-    async_add_entities_dynamically,
+    charge_point_candidates,
 )
 
 PARALLEL_UPDATES = 0
@@ -182,13 +183,19 @@ async def async_setup_entry(
 ) -> None:
     """Add the sensors of every charger and connector, now and as they appear."""
 
-    async_add_entities_dynamically(
+    coordinator = entry.runtime_data.coordinator
+    async_add_device_entities(
         entry,
+        coordinator,
+        coordinator.devices,
         async_add_entities,
-        charger_entity=ChargerSensor,
-        charger_descriptions=CHARGER_SENSORS,
-        connector_entity=ConnectorSensor,
-        connector_descriptions=CONNECTOR_SENSORS,
+        charge_point_candidates(
+            coordinator,
+            charger_entity=ChargerSensor,
+            charger_descriptions=CHARGER_SENSORS,
+            connector_entity=ConnectorSensor,
+            connector_descriptions=CONNECTOR_SENSORS,
+        ),
     )
 
 

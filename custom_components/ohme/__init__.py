@@ -2,23 +2,35 @@
 
 from __future__ import annotations
 
-from homeassistant.const import Platform
+from typing import Any, Final
+
+from homeassistant.const import CONF_EMAIL, CONF_PASSWORD, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryError
 from homeassistant.helpers import config_validation as cv, entity_registry as er
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.typing import ConfigType
 
-from .const import DOMAIN, PLATFORMS
+from .api import DEFAULT_API_URL, OhmeClient
+from .const import CONF_API_URL, DOMAIN
 from .coordinator import (
     OhmeAccountCoordinator,
     OhmeConfigEntry,
     OhmeRuntimeData,
     OhmeSessionCoordinator,
 )
-from .helpers import create_client
 from .services import async_setup_services
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
+PLATFORMS: Final = [
+    Platform.BINARY_SENSOR,
+    Platform.BUTTON,
+    Platform.NUMBER,
+    Platform.SELECT,
+    Platform.SENSOR,
+    Platform.SWITCH,
+    Platform.TIME,
+]
 
 # Entities of earlier versions that the cloud no longer serves (removed from the registry).
 # CT current read GET advancedSettings, which Ohme refuses to every account since 2025-11-18.
@@ -29,6 +41,22 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Register the actions."""
     async_setup_services(hass)
     return True
+
+
+def create_client(hass: HomeAssistant, data: dict[str, Any]) -> OhmeClient:
+    """Build a client from entry data; a custom API URL also serves login and token refresh."""
+    session = async_get_clientsession(hass)
+    api_url = str(data.get(CONF_API_URL) or DEFAULT_API_URL).rstrip("/")
+    if api_url == DEFAULT_API_URL:
+        return OhmeClient(data[CONF_EMAIL], data[CONF_PASSWORD], session)
+    return OhmeClient(
+        data[CONF_EMAIL],
+        data[CONF_PASSWORD],
+        session,
+        identity_url=api_url,
+        securetoken_url=f"{api_url}/securetoken",
+        api_url=api_url,
+    )
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: OhmeConfigEntry) -> bool:

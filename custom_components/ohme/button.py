@@ -46,4 +46,4 @@ class OhmeApproveButton(OhmeEntity[SessionData], ButtonEntity):
 
     async def async_press(self) -> None:
         """Approve the charge."""
-        await self._async_write(self.coordinator.async_approve())
+        await self.coordinator.async_approve()

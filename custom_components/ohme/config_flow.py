@@ -15,9 +15,9 @@ from homeassistant.helpers.selector import (
 )
 import voluptuous as vol
 
+from . import create_client
 from .api import DEFAULT_API_URL, OhmeAuthError, OhmeError
 from .const import CONF_API_URL, DOMAIN, LOGGER
-from .helpers import create_client
 
 RESET_URL = "https://api.ohme.io/fleet/index.html#/authentication/forgotten-password"
 EMAIL_SELECTOR = TextSelector(TextSelectorConfig(type=TextSelectorType.EMAIL, autocomplete="email"))

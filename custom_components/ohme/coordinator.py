@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
 import asyncio
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import ClassVar
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import ConfigEntryAuthFailed
-from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
 
 from .api import (
@@ -27,17 +25,11 @@ from .api import (
     OhmeEndpointRefusedError,
     OhmeError,
     OhmeRateLimitError,
+    OhmeRejectedError,
     OhmeResponseError,
 )
-from .const import (
-    ACCOUNT_INTERVAL,
-    DEFAULT_BACKOFF,
-    DOMAIN,
-    LOGGER,
-    NEXT_RULE_MAX_AGE,
-    RATE_LIMIT_SLACK,
-    SESSION_INTERVAL,
-)
+from .cloud import ClientErrors, CloudCoordinator
+from .const import ACCOUNT_INTERVAL, LOGGER, NEXT_RULE_MAX_AGE, SESSION_INTERVAL
 from .energy import EnergyMeter
 
 
@@ -117,9 +109,25 @@ def _new_session(previous: ChargeSession, session: ChargeSession) -> bool:
     )
 
 
-class OhmeCoordinator[DataT](DataUpdateCoordinator[DataT], ABC):
-    """Maps client errors to HA errors and backs off on HTTP 429."""
+class OhmeCoordinator[DataT](CloudCoordinator[DataT]):
+    """Polls one Ohme source; each of its commands sends its requests through ``async_write``.
 
+    Entities and actions call the commands (``async_set_*``, ``async_select_car``,
+    ``async_approve``) as they are: the client's errors come out as translated Home Assistant
+    errors, with Ohme's own refusals (``no_rule``, ``pause_refused``) named here.
+
+    Both coordinators share one client, whose own gate also refuses every request (polls of
+    the other coordinator and commands) until a 429's Retry-After has passed.
+    """
+
+    errors: ClassVar[ClientErrors] = ClientErrors(
+        base=OhmeError,
+        auth=OhmeAuthError,
+        endpoint_refused=OhmeEndpointRefusedError,
+        rate_limited=OhmeRateLimitError,
+        connection=OhmeConnectionError,
+        rejected=OhmeRejectedError,
+    )
     config_entry: OhmeConfigEntry
 
     def __init__(
@@ -136,45 +144,22 @@ class OhmeCoordinator[DataT](DataUpdateCoordinator[DataT], ABC):
         super().__init__(
             hass,
             LOGGER,
-            config_entry=entry,
+            entry,
             name=f"Ohme {name}",
-            update_interval=interval,
+            interval=interval,
             always_update=always_update,
         )
         self.client = client
-        self._interval = interval
 
-    @abstractmethod
-    async def _fetch(self) -> DataT:
-        """Read this coordinator's data from the cloud (client errors propagate)."""
-
-    async def _async_update_data(self) -> DataT:
-        try:
-            data = await self._fetch()
-        except OhmeAuthError as err:
-            raise ConfigEntryAuthFailed(
-                translation_domain=DOMAIN, translation_key="auth_failed"
-            ) from err
-        except OhmeEndpointRefusedError as err:
-            raise UpdateFailed(
-                translation_domain=DOMAIN,
-                translation_key="endpoint_refused",
-                translation_placeholders={"path": err.path, "status": str(err.status)},
-            ) from err
-        except OhmeRateLimitError as err:
-            wait = timedelta(seconds=err.retry_after) if err.retry_after else DEFAULT_BACKOFF
-            # HA schedules polls on whole seconds and may run one up to a second early: without
-            # the slack that poll would still meet the closed gate and wait a whole interval.
-            self.update_interval = max(self._interval, wait + RATE_LIMIT_SLACK)
-            raise UpdateFailed(translation_domain=DOMAIN, translation_key="rate_limited") from err
-        except OhmeError as err:
-            raise UpdateFailed(
-                translation_domain=DOMAIN,
-                translation_key="api_failed",
-                translation_placeholders={"error": str(err)},
-            ) from err
-        self.update_interval = self._interval
-        return data
+    def describe_error(self, err: Exception) -> tuple[str, dict[str, str]]:
+        """Also name Ohme's own refusals: no rule to change, pausing blocked."""
+        if isinstance(err, OhmeRuleMissingError):
+            return ("no_rule", {})
+        if isinstance(err, OhmePauseRefusedError):
+            return ("pause_refused", {"status": str(err.status)})
+        if isinstance(err, OhmeEndpointRefusedError):  # the translated message has no path
+            LOGGER.debug("Ohme refuses %s to this account (HTTP %s)", err.path, err.status)
+        return super().describe_error(err)
 
 
 class OhmeAccountCoordinator(OhmeCoordinator[Account]):
@@ -184,20 +169,20 @@ class OhmeAccountCoordinator(OhmeCoordinator[Account]):
         """Create the coordinator."""
         super().__init__(hass, entry, client, "account", ACCOUNT_INTERVAL)
 
-    async def _fetch(self) -> Account:
+    async def _async_fetch(self) -> Account:
         return await self.client.async_get_account()
 
     async def async_set_setting(self, key: str, value: bool | str) -> None:
         """Change one charger setting, then show it at once."""
         charger = self.data.charger
         assert charger is not None  # noqa: S101 - setup refuses accounts without a charger
-        await self.client.async_set_app_settings(charger.serial, {key: value})
+        await self.async_write(self.client.async_set_app_settings(charger.serial, {key: value}))
         charger = replace(charger, settings={**charger.settings, key: value})
         self.async_set_updated_data(replace(self.data, charger=charger))
 
     async def async_select_car(self, car_id: str) -> None:
         """Make a vehicle the current one (first of the list)."""
-        await self.client.async_select_car(car_id)
+        await self.async_write(self.client.async_select_car(car_id))
         cars = sorted(self.data.cars, key=lambda car: car.id != car_id)
         self.async_set_updated_data(replace(self.data, cars=tuple(cars)))
 
@@ -205,7 +190,7 @@ class OhmeAccountCoordinator(OhmeCoordinator[Account]):
         self, *, enabled: bool | None = None, value: float | None = None
     ) -> None:
         """Turn the price cap on or off, or change its value."""
-        await self.client.async_set_price_cap(enabled=enabled, value=value)
+        await self.async_write(self.client.async_set_price_cap(enabled=enabled, value=value))
         data = self.data
         if enabled is not None:
             data = replace(data, price_cap_enabled=enabled)
@@ -230,7 +215,7 @@ class OhmeSessionCoordinator(OhmeCoordinator[SessionData]):
         self.energy = EnergyMeter()  # the delivered-energy sensor makes it ready
         self._energy_lock = asyncio.Lock()
 
-    async def _fetch(self) -> SessionData:
+    async def _async_fetch(self) -> SessionData:
         session = await self.client.async_get_charge_session()
         previous = self.data
         next_rule = previous.next_rule if previous else None
@@ -297,7 +282,7 @@ class OhmeSessionCoordinator(OhmeCoordinator[SessionData]):
         await self._async_update_energy(self.data.session)
         self.async_update_listeners()
 
-    async def async_rule_id(self) -> str:
+    async def _async_rule_id(self) -> str:
         """Return the id of the rule that target writes must change (see write_rule_id)."""
         if self.data.write_rule_id is None:
             next_rule = await self.client.async_get_next_rule()
@@ -315,12 +300,14 @@ class OhmeSessionCoordinator(OhmeCoordinator[SessionData]):
         preconditioning: int | None = None,
     ) -> None:
         """Change the charge target, then show it at once."""
-        rule_id = await self.async_rule_id()
-        await self.client.async_update_rule(
-            rule_id,
-            target_percent=percent,
-            target_time=seconds,
-            preconditioning_mins=preconditioning,
+        rule_id = await self.async_write(self._async_rule_id())
+        await self.async_write(
+            self.client.async_update_rule(
+                rule_id,
+                target_percent=percent,
+                target_time=seconds,
+                preconditioning_mins=preconditioning,
+            )
         )
 
         def patch(rule: ChargeRule | None) -> ChargeRule | None:
@@ -355,43 +342,48 @@ class OhmeSessionCoordinator(OhmeCoordinator[SessionData]):
     async def async_set_mode(self, mode: ChargerMode) -> None:
         """Switch between smart charge, max charge and paused."""
         if mode is ChargerMode.PAUSED:
-            try:
-                await self.client.async_pause(self.serial)
-            except OhmeApiError as err:  # Ohme blocks pausing for many accounts since 2025-11
-                raise OhmePauseRefusedError(err.status) from err
+            await self.async_write(self._async_pause())
             raw = "STOPPED"
         elif mode is ChargerMode.SMART_CHARGE and self.data.session.mode is ChargerMode.PAUSED:
             # Turning max charge off does not reliably un-pause a charge: resume it instead.
-            await self.client.async_resume(self.serial)
+            await self.async_write(self.client.async_resume(self.serial))
             raw = "SMART_CHARGE"
         else:
-            await self.client.async_set_max_charge(self.serial, mode is ChargerMode.MAX_CHARGE)
-            raw = "MAX_CHARGE" if mode is ChargerMode.MAX_CHARGE else "SMART_CHARGE"
+            max_charge = mode is ChargerMode.MAX_CHARGE
+            await self.async_write(self.client.async_set_max_charge(self.serial, max_charge))
+            raw = "MAX_CHARGE" if max_charge else "SMART_CHARGE"
         self.async_set_updated_data(
             replace(self.data, session=replace(self.data.session, mode_raw=raw))
         )
 
+    async def _async_pause(self) -> None:
+        """Pause the charge; any error status means Ohme blocks pausing (since 2025-11)."""
+        try:
+            await self.client.async_pause(self.serial)
+        except OhmeApiError as err:
+            raise OhmePauseRefusedError(err.status) from err
+
     async def async_approve(self) -> None:
         """Approve the charge waiting for approval."""
-        await self.client.async_approve(self.serial)
+        await self.async_write(self.client.async_approve(self.serial))
         self.async_set_updated_data(
             replace(self.data, session=replace(self.data.session, mode_raw="SMART_CHARGE"))
         )
 
     async def async_set_battery(self, car_id: str, percent: int) -> None:
         """Tell Ohme the state of charge of the current vehicle."""
-        await self.client.async_set_car_soc(car_id, percent)
+        await self.async_write(self.client.async_set_car_soc(car_id, percent))
         self.async_set_updated_data(
             replace(self.data, session=replace(self.data.session, battery_percent=percent))
         )
 
 
 class OhmeRuleMissingError(OhmeError):
-    """There is no charge rule to change."""
+    """There is no charge rule to change (a command's error: ``no_rule``)."""
 
 
 class OhmePauseRefusedError(OhmeError):
-    """Ohme answered the pause request with an error status."""
+    """Ohme answered the pause request with an error status (``pause_refused``)."""
 
     def __init__(self, status: int) -> None:
         """Record the status Ohme answered with."""

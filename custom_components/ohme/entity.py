@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from homeassistant.const import STATE_UNAVAILABLE
 from homeassistant.core import callback
@@ -14,7 +13,6 @@ from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .const import DOMAIN
 from .coordinator import OhmeConfigEntry, OhmeCoordinator
-from .helpers import ohme_errors
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -82,8 +80,3 @@ class OhmeEntity[DataT](CoordinatorEntity[OhmeCoordinator[DataT]]):
             and session.session.online
             and self.entity_description.available_fn(self.coordinator.data)
         )
-
-    async def _async_write(self, call: Coroutine[Any, Any, None]) -> None:
-        """Run a write coroutine with translated errors (state updates come from it)."""
-        with ohme_errors(self._entry):
-            await call

@@ -107,4 +107,4 @@ class OhmeNumber(OhmeEntity[SessionData], NumberEntity):
 
     async def async_set_native_value(self, value: float) -> None:
         """Write the value to Ohme; the state updates at once."""
-        await self._async_write(self.entity_description.set_fn(self._entry, round(value)))
+        await self.entity_description.set_fn(self._entry, round(value))

@@ -90,7 +90,7 @@ class OhmeModeSelect(OhmeEntity[SessionData], SelectEntity):
 
     async def async_select_option(self, option: str) -> None:
         """Change the mode."""
-        await self._async_write(self.coordinator.async_set_mode(ChargerMode(option)))
+        await self.coordinator.async_set_mode(ChargerMode(option))
 
 
 class OhmeVehicleSelect(OhmeEntity[Account], SelectEntity):
@@ -114,4 +114,4 @@ class OhmeVehicleSelect(OhmeEntity[Account], SelectEntity):
         """Select the vehicle with this label (by its id)."""
         labels = vehicle_labels(self.data.cars)
         car_id = next(car_id for car_id, label in labels.items() if label == option)
-        await self._async_write(self.coordinator.async_select_car(car_id))
+        await self.coordinator.async_select_car(car_id)

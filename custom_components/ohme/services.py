@@ -13,7 +13,6 @@ import voluptuous as vol
 
 from .const import DOMAIN
 from .coordinator import OhmeConfigEntry
-from .helpers import ohme_errors
 
 ATTR_CONFIG_ENTRY: Final = "config_entry"
 ATTR_PRICE_CAP: Final = "price_cap"
@@ -75,8 +74,7 @@ async def _set_price_cap(call: ServiceCall) -> None:
             translation_key="price_cap_unavailable",
             translation_placeholders={"config_entry": entry.title},
         )
-    with ohme_errors(entry):
-        await entry.runtime_data.account.async_set_price_cap(value=call.data[ATTR_PRICE_CAP])
+    await entry.runtime_data.account.async_set_price_cap(value=call.data[ATTR_PRICE_CAP])
 
 
 def async_setup_services(hass: HomeAssistant) -> None:

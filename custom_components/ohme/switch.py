@@ -110,8 +110,8 @@ class OhmeSwitch(OhmeEntity[Account], SwitchEntity):
 
     async def async_turn_on(self, **kwargs: Any) -> None:
         """Turn the setting on."""
-        await self._async_write(self.entity_description.set_fn(self.coordinator, True))
+        await self.entity_description.set_fn(self.coordinator, True)
 
     async def async_turn_off(self, **kwargs: Any) -> None:
         """Turn the setting off."""
-        await self._async_write(self.entity_description.set_fn(self.coordinator, False))
+        await self.entity_description.set_fn(self.coordinator, False)

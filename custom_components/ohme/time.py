@@ -50,4 +50,4 @@ class OhmeTargetTime(OhmeEntity[SessionData], TimeEntity):
     async def async_set_value(self, value: time) -> None:
         """Change the target time."""
         seconds = value.hour * 3600 + value.minute * 60
-        await self._async_write(self.coordinator.async_set_target(seconds=seconds))
+        await self.coordinator.async_set_target(seconds=seconds)

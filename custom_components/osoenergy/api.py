@@ -14,7 +14,7 @@ import aiohttp
 
 _LOGGER = logging.getLogger(__name__)
 
-DEFAULT_BASE_URL = "https://api.osoenergy.no/water-heater-api"
+DEFAULT_API_URL = "https://api.osoenergy.no/water-heater-api"
 DEFAULT_TIMEOUT = 15.0
 AUTH_HEADER = "Ocp-Apim-Subscription-Key"
 
@@ -224,13 +224,13 @@ class OSOEnergyClient:
         self,
         session: aiohttp.ClientSession,
         api_key: str,
-        base_url: str = DEFAULT_BASE_URL,
+        api_url: str = DEFAULT_API_URL,
         timeout: float = DEFAULT_TIMEOUT,
     ) -> None:
-        """Use ``session`` (not owned) to talk to ``base_url`` with ``api_key``."""
+        """Use ``session`` (not owned) to talk to ``api_url`` with ``api_key``."""
         self._session = session
         self._api_key = api_key
-        self._base_url = base_url.rstrip("/")
+        self._api_url = api_url.rstrip("/")
         self._timeout = aiohttp.ClientTimeout(total=timeout)
 
     async def _request(
@@ -247,7 +247,7 @@ class OSOEnergyClient:
             "Accept": "*/*",
             "Content-Type": "application/json",
         }
-        url = f"{self._base_url}{path}"
+        url = f"{self._api_url}{path}"
         try:
             async with self._session.request(
                 method,
@@ -290,7 +290,7 @@ class OSOEnergyClient:
         except ValueError as err:
             raise OSOEnergyResponseError(f"invalid JSON from {path}") from err
 
-    async def get_user_email(self) -> str:
+    async def async_get_user_email(self) -> str:
         """Return the e-mail address of the account the key belongs to."""
         body = await self._get_json("/1/User/Details")
         email = _obj(body).get("email")
@@ -298,7 +298,7 @@ class OSOEnergyClient:
             raise OSOEnergyResponseError("no email in /1/User/Details")
         return email
 
-    async def get_devices(self) -> dict[str, OSOEnergyDevice]:
+    async def async_get_devices(self) -> dict[str, OSOEnergyDevice]:
         """Return every heater of the account with its full state, by device id."""
         body = await self._get_json("/1/Device/All")
         if body is None:
@@ -319,45 +319,47 @@ class OSOEnergyClient:
             devices[device.device_id] = device
         return devices
 
-    async def turn_on(self, device_id: str, until_temp_limit: bool) -> None:
+    async def async_turn_on(self, device_id: str, until_temp_limit: bool) -> None:
         """Force heating on for one hour, or until the maximum temperature."""
         flag = "true" if until_temp_limit else "false"
         await self._request("POST", f"/1/Device/{device_id}/TurnOn?fullUtilizationParam={flag}")
 
-    async def turn_off(self, device_id: str, until_temp_limit: bool) -> None:
+    async def async_turn_off(self, device_id: str, until_temp_limit: bool) -> None:
         """Force heating off for one hour, or until the minimum temperature."""
         flag = "true" if until_temp_limit else "false"
         await self._request("POST", f"/1/Device/{device_id}/TurnOff?fullUtilizationParam={flag}")
 
-    async def set_profile(self, device_id: str, hours: Sequence[float]) -> None:
+    async def async_set_profile(self, device_id: str, hours: Sequence[float]) -> None:
         """Replace the 24-hour target temperature profile (indexed by UTC hour)."""
         if len(hours) != 24:
             raise ValueError("a profile has 24 hours")
         values = [int(value) if float(value).is_integer() else value for value in hours]
         await self._request("PUT", f"/1/Device/{device_id}/Profile", body={"hours": values})
 
-    async def set_v40_min(self, device_id: str, v40_min: float) -> None:
+    async def async_set_v40_min(self, device_id: str, v40_min: float) -> None:
         """Set the minimum volume of 40 degC mixed water to keep, in litres."""
         await self._request("PUT", f"/1/Device/{device_id}/V40Min/{_number(v40_min)}")
 
-    async def enable_holiday_mode(self, device_id: str, start: datetime, end: datetime) -> None:
+    async def async_enable_holiday_mode(
+        self, device_id: str, start: datetime, end: datetime
+    ) -> None:
         """Enable holiday (away) mode from ``start`` to ``end``."""
         await self._request(
             "POST", f"/1/Device/{device_id}/HolidayMode/{_timestamp(start)}/{_timestamp(end)}"
         )
 
-    async def disable_holiday_mode(self, device_id: str) -> None:
+    async def async_disable_holiday_mode(self, device_id: str) -> None:
         """Disable holiday (away) mode."""
         await self._request("DELETE", f"/1/Device/{device_id}/HolidayMode")
 
-    async def set_high_demand(self, device_id: str, enabled: bool) -> None:
+    async def async_set_high_demand(self, device_id: str, enabled: bool) -> None:
         """Turn extra energy (high demand) mode on or off."""
         # With the trailing slash, as OSO's own (Homey) client sends it.
         await self._request("POST" if enabled else "DELETE", f"/1/Device/{device_id}/HighDemand/")
 
 
 __all__ = [
-    "DEFAULT_BASE_URL",
+    "DEFAULT_API_URL",
     "OSOEnergyAuthError",
     "OSOEnergyClient",
     "OSOEnergyConnectionError",

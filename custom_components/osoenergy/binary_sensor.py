@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 
 from homeassistant.components.binary_sensor import (
     BinarySensorDeviceClass,
@@ -12,11 +13,13 @@ from homeassistant.components.binary_sensor import (
 )
 from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api import OSOEnergyDevice
 from .coordinator import OSOEnergyConfigEntry, OSOEnergyCoordinator
-from .entity import OSOEnergyEntity, async_setup_device_entities
+from .devices import async_add_device_entities
+from .entity import OSOEnergyEntity
 
 PARALLEL_UPDATES = 0
 
@@ -62,14 +65,18 @@ async def async_setup_entry(
     entry: OSOEnergyConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add the binary sensors of every heater."""
-    async_setup_device_entities(
-        entry,
-        async_add_entities,
-        lambda coordinator, device: [
-            OSOEnergyBinarySensor(coordinator, device.device_id, description)
-            for description in BINARY_SENSORS
-        ],
+    """Add the binary sensors of every heater, now and as heaters appear."""
+    coordinator = entry.runtime_data.coordinator
+
+    def candidates(device_id: str) -> Iterator[tuple[str, Callable[[], Entity]]]:
+        for description in BINARY_SENSORS:
+            yield (
+                f"{device_id}_{description.key}",
+                partial(OSOEnergyBinarySensor, coordinator, device_id, description),
+            )
+
+    async_add_device_entities(
+        entry, coordinator, coordinator.devices, async_add_entities, candidates
     )
 
 

@@ -17,13 +17,20 @@ from homeassistant.helpers.selector import (
 import voluptuous as vol
 
 from .api import (
-    DEFAULT_BASE_URL,
+    DEFAULT_API_URL,
     OSOEnergyAuthError,
     OSOEnergyClient,
     OSOEnergyConnectionError,
     OSOEnergyError,
 )
-from .const import CONF_BASE_URL, DOMAIN, LOGGER, PORTAL_URL
+from .const import (
+    CONF_API_URL,
+    CONFIG_MINOR_VERSION,
+    CONFIG_VERSION,
+    DOMAIN,
+    LOGGER,
+    PORTAL_URL,
+)
 
 KEY_SELECTOR = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
 URL_SELECTOR = TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
@@ -34,10 +41,12 @@ SECTION_ADVANCED = "advanced"
 class OSOEnergyConfigFlow(ConfigFlow, domain=DOMAIN):
     """Handle a config flow for OSO Energy."""
 
-    VERSION = 1
+    # 1.2 stores a custom API URL as "api_url" (1.1: "base_url"); see async_migrate_entry.
+    VERSION = CONFIG_VERSION
+    MINOR_VERSION = CONFIG_MINOR_VERSION
 
     async def _validate(
-        self, user_input: dict[str, Any], base_url: str
+        self, user_input: dict[str, Any], api_url: str
     ) -> tuple[str | None, dict[str, str]]:
         """Check a key; return the account e-mail or the form errors.
 
@@ -47,11 +56,11 @@ class OSOEnergyConfigFlow(ConfigFlow, domain=DOMAIN):
         """
         errors: dict[str, str] = {}
         client = OSOEnergyClient(
-            async_get_clientsession(self.hass), user_input[CONF_API_KEY], base_url
+            async_get_clientsession(self.hass), user_input[CONF_API_KEY], api_url
         )
         try:
-            email = await client.get_user_email()
-            await client.get_devices()
+            email = await client.async_get_user_email()
+            await client.async_get_devices()
         except OSOEnergyAuthError:
             errors["base"] = "invalid_auth"
         except OSOEnergyConnectionError:
@@ -64,12 +73,12 @@ class OSOEnergyConfigFlow(ConfigFlow, domain=DOMAIN):
         return None, errors
 
     @staticmethod
-    def _schema(base_url: str | None) -> vol.Schema:
+    def _schema(api_url: str | None) -> vol.Schema:
         """Build the key form; with a URL, also the collapsed section holding the API URL."""
         fields: dict[vol.Marker, Any] = {vol.Required(CONF_API_KEY): KEY_SELECTOR}
-        if base_url is not None:
+        if api_url is not None:
             fields[vol.Required(SECTION_ADVANCED)] = section(
-                vol.Schema({vol.Required(CONF_BASE_URL, default=base_url): URL_SELECTOR}),
+                vol.Schema({vol.Required(CONF_API_URL, default=api_url): URL_SELECTOR}),
                 {"collapsed": True},
             )
         return vol.Schema(fields)
@@ -78,9 +87,9 @@ class OSOEnergyConfigFlow(ConfigFlow, domain=DOMAIN):
     def _data(user_input: Mapping[str, Any]) -> dict[str, Any]:
         """Entry data, flat: the key, and the API URL only when it is not the default."""
         data: dict[str, Any] = {CONF_API_KEY: user_input[CONF_API_KEY]}
-        url = str(user_input[SECTION_ADVANCED][CONF_BASE_URL]).rstrip("/")
-        if url != DEFAULT_BASE_URL:
-            data[CONF_BASE_URL] = url
+        url = str(user_input[SECTION_ADVANCED][CONF_API_URL]).rstrip("/")
+        if url != DEFAULT_API_URL:
+            data[CONF_API_URL] = url
         return data
 
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
@@ -89,7 +98,7 @@ class OSOEnergyConfigFlow(ConfigFlow, domain=DOMAIN):
         if user_input is not None:
             data = self._data(user_input)
             email, errors = await self._validate(
-                user_input, data.get(CONF_BASE_URL, DEFAULT_BASE_URL)
+                user_input, data.get(CONF_API_URL, DEFAULT_API_URL)
             )
             if email is not None:
                 await self.async_set_unique_id(email)
@@ -99,7 +108,7 @@ class OSOEnergyConfigFlow(ConfigFlow, domain=DOMAIN):
             step_id="user",
             # After an error the form keeps what the user typed.
             data_schema=self.add_suggested_values_to_schema(
-                self._schema(DEFAULT_BASE_URL), user_input
+                self._schema(DEFAULT_API_URL), user_input
             ),
             errors=errors,
             description_placeholders={"portal_url": PORTAL_URL},
@@ -117,7 +126,7 @@ class OSOEnergyConfigFlow(ConfigFlow, domain=DOMAIN):
         errors: dict[str, str] = {}
         if user_input is not None:
             email, errors = await self._validate(
-                user_input, entry.data.get(CONF_BASE_URL, DEFAULT_BASE_URL)
+                user_input, entry.data.get(CONF_API_URL, DEFAULT_API_URL)
             )
             if email is not None:
                 await self.async_set_unique_id(email)
@@ -142,7 +151,7 @@ class OSOEnergyConfigFlow(ConfigFlow, domain=DOMAIN):
         if user_input is not None:
             data = self._data(user_input)
             email, errors = await self._validate(
-                user_input, data.get(CONF_BASE_URL, DEFAULT_BASE_URL)
+                user_input, data.get(CONF_API_URL, DEFAULT_API_URL)
             )
             if email is not None:
                 await self.async_set_unique_id(email)
@@ -153,7 +162,7 @@ class OSOEnergyConfigFlow(ConfigFlow, domain=DOMAIN):
         return self.async_show_form(
             step_id="reconfigure",
             data_schema=self.add_suggested_values_to_schema(
-                self._schema(entry.data.get(CONF_BASE_URL, DEFAULT_BASE_URL)), suggested
+                self._schema(entry.data.get(CONF_API_URL, DEFAULT_API_URL)), suggested
             ),
             errors=errors,
             description_placeholders={"portal_url": PORTAL_URL},

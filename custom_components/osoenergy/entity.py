@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-
-from homeassistant.core import callback
 from homeassistant.helpers.device_registry import DeviceInfo
-from homeassistant.helpers.entity import Entity, EntityDescription
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.entity import EntityDescription
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .api import OSOEnergyDevice
 from .const import DEFAULT_MAX_TEMP, DEFAULT_MIN_TEMP, DOMAIN, MANUFACTURER
-from .coordinator import OSOEnergyConfigEntry, OSOEnergyCoordinator
+from .coordinator import OSOEnergyCoordinator
 
 
 def temperature_range(device: OSOEnergyDevice) -> tuple[float, float]:
@@ -69,40 +65,3 @@ class OSOEnergyEntity(CoordinatorEntity[OSOEnergyCoordinator]):
             and self.device_id in self.coordinator.data
             and self.coordinator.data[self.device_id].connected
         )
-
-
-def async_setup_device_entities(
-    entry: OSOEnergyConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-    factory: Callable[[OSOEnergyCoordinator, OSOEnergyDevice], Iterable[Entity]],
-) -> None:
-    """Add the entities of every heater now, and every entity that appears later.
-
-    After each answer, ``factory`` tells which entities a heater has now (descriptions with
-    an ``exists_fn`` depend on the values it reports); those not added yet are added: the
-    entities of a new heater, and e.g. a tank sensor of a heater that reported null for it
-    at startup and reports a value now. An entity once added stays (unknown while its value
-    is missing).
-    """
-    coordinator = entry.runtime_data.coordinator
-    # Unique ids of the entities added, by heater.
-    known: dict[str, set[str | None]] = {}
-
-    @callback
-    def _add_new_entities() -> None:
-        # Forget a heater only once the coordinator removed its device: one missing from a
-        # single answer keeps its entities (unavailable) and must not get them a second time.
-        for device_id in set(known) - coordinator.tracked_ids:
-            del known[device_id]
-        new: list[Entity] = []
-        for device_id, device in coordinator.data.items():
-            added = known.setdefault(device_id, set())
-            for entity in factory(coordinator, device):
-                if entity.unique_id not in added:
-                    added.add(entity.unique_id)
-                    new.append(entity)
-        if new:
-            async_add_entities(new)
-
-    _add_new_entities()
-    entry.async_on_unload(coordinator.async_add_listener(_add_new_entities))

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 
 from homeassistant.components.sensor import (
     SensorDeviceClass,
@@ -19,12 +20,14 @@ from homeassistant.const import (
     UnitOfVolume,
 )
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
 
 from .api import OSOEnergyDevice
 from .coordinator import OSOEnergyConfigEntry, OSOEnergyCoordinator
-from .entity import OSOEnergyEntity, async_setup_device_entities
+from .devices import async_add_device_entities
+from .entity import OSOEnergyEntity
 
 PARALLEL_UPDATES = 0
 
@@ -182,15 +185,24 @@ async def async_setup_entry(
     entry: OSOEnergyConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add the sensors of every heater."""
-    async_setup_device_entities(
-        entry,
-        async_add_entities,
-        lambda coordinator, device: [
-            OSOEnergySensor(coordinator, device.device_id, description)
-            for description in SENSORS
-            if description.exists_fn(device)
-        ],
+    """Add the sensors of every heater, now and whenever a heater or a value appears.
+
+    A sensor with an ``exists_fn`` is added at the first answer in which its heater reports
+    the value (e.g. a tank temperature that was null at startup), and stays afterwards.
+    """
+    coordinator = entry.runtime_data.coordinator
+
+    def candidates(device_id: str) -> Iterator[tuple[str, Callable[[], Entity]]]:
+        device = coordinator.data[device_id]
+        for description in SENSORS:
+            if description.exists_fn(device):
+                yield (
+                    f"{device_id}_{description.key}",
+                    partial(OSOEnergySensor, coordinator, device_id, description),
+                )
+
+    async_add_device_entities(
+        entry, coordinator, coordinator.devices, async_add_entities, candidates
     )
 
 

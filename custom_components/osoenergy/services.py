@@ -9,7 +9,6 @@ per targeted, available OSO water heater, answering get_profile with
 from __future__ import annotations
 
 from datetime import timedelta
-from functools import partial
 
 from homeassistant.core import ServiceCall, ServiceResponse, SupportsResponse, callback
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
@@ -101,7 +100,7 @@ async def _set_profile(entity: OSOEnergyEntity, call: ServiceCall) -> None:
         ) from err
     hours = merge_utc(_profile(entity), utc_changes)
     client = entity.coordinator.client
-    await entity.coordinator.async_write(partial(client.set_profile, entity.device_id, hours))
+    await entity.coordinator.async_command(client.async_set_profile(entity.device_id, hours))
 
 
 async def _set_v40_min(entity: OSOEnergyEntity, call: ServiceCall) -> None:
@@ -120,15 +119,15 @@ async def _set_v40_min(entity: OSOEnergyEntity, call: ServiceCall) -> None:
             },
         )
     client = entity.coordinator.client
-    await entity.coordinator.async_write(partial(client.set_v40_min, entity.device_id, value))
+    await entity.coordinator.async_command(client.async_set_v40_min(entity.device_id, value))
 
 
 async def _turn(entity: OSOEnergyEntity, call: ServiceCall) -> None:
     """Force heating on or off for one hour or until the temperature limit."""
     until: bool = call.data[ATTR_UNTIL_TEMP_LIMIT]
     client = entity.coordinator.client
-    method = client.turn_on if call.service == SERVICE_TURN_ON else client.turn_off
-    await entity.coordinator.async_write(partial(method, entity.device_id, until))
+    method = client.async_turn_on if call.service == SERVICE_TURN_ON else client.async_turn_off
+    await entity.coordinator.async_command(method(entity.device_id, until))
 
 
 async def _turn_away_mode_on(entity: OSOEnergyEntity, call: ServiceCall) -> None:
@@ -137,8 +136,8 @@ async def _turn_away_mode_on(entity: OSOEnergyEntity, call: ServiceCall) -> None
     client = entity.coordinator.client
     start = dt_util.utcnow()
     end = start + timedelta(days=days)
-    await entity.coordinator.async_write(
-        partial(client.enable_holiday_mode, entity.device_id, start, end)
+    await entity.coordinator.async_command(
+        client.async_enable_holiday_mode(entity.device_id, start, end)
     )
 
 

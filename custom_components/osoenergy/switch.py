@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from functools import partial
 from typing import Any
 
 from homeassistant.components.switch import SwitchEntity, SwitchEntityDescription
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .coordinator import OSOEnergyConfigEntry, OSOEnergyCoordinator
-from .entity import OSOEnergyEntity, async_setup_device_entities
+from .devices import async_add_device_entities
+from .entity import OSOEnergyEntity
 
 PARALLEL_UPDATES = 1
 
@@ -22,13 +25,17 @@ async def async_setup_entry(
     entry: OSOEnergyConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add the extra energy (high demand) switch of every heater."""
-    async_setup_device_entities(
-        entry,
-        async_add_entities,
-        lambda coordinator, device: [
-            OSOEnergyHighDemandSwitch(coordinator, device.device_id, HIGH_DEMAND)
-        ],
+    """Add the high demand switch of every heater, now and as heaters appear."""
+    coordinator = entry.runtime_data.coordinator
+
+    def candidates(device_id: str) -> Iterator[tuple[str, Callable[[], Entity]]]:
+        yield (
+            f"{device_id}_{HIGH_DEMAND.key}",
+            partial(OSOEnergyHighDemandSwitch, coordinator, device_id, HIGH_DEMAND),
+        )
+
+    async_add_device_entities(
+        entry, coordinator, coordinator.devices, async_add_entities, candidates
     )
 
 
@@ -52,9 +59,9 @@ class OSOEnergyHighDemandSwitch(OSOEnergyEntity, SwitchEntity):
     async def async_turn_on(self, **kwargs: Any) -> None:
         """Turn extra energy mode on."""
         client = self.coordinator.client
-        await self.coordinator.async_write(partial(client.set_high_demand, self.device_id, True))
+        await self.coordinator.async_command(client.async_set_high_demand(self.device_id, True))
 
     async def async_turn_off(self, **kwargs: Any) -> None:
         """Turn extra energy mode off."""
         client = self.coordinator.client
-        await self.coordinator.async_write(partial(client.set_high_demand, self.device_id, False))
+        await self.coordinator.async_command(client.async_set_high_demand(self.device_id, False))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from functools import partial
 from typing import Any
@@ -16,26 +17,34 @@ from homeassistant.components.water_heater import (
 from homeassistant.const import ATTR_TEMPERATURE, STATE_OFF, UnitOfTemperature
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.util import dt as dt_util
 
 from .api import OSOEnergyDevice
 from .const import AWAY_MODE_DEFAULT_DAYS, DOMAIN
 from .coordinator import OSOEnergyConfigEntry, OSOEnergyCoordinator
-from .entity import OSOEnergyEntity, async_setup_device_entities, temperature_range
+from .devices import async_add_device_entities
+from .entity import OSOEnergyEntity, temperature_range
 from .services import async_setup_services
 
 PARALLEL_UPDATES = 1
 
-# Heater mode -> state, when the optimization option is "oso" (other options: auto -> electric).
+# Heater modes in which the element does not heat.
 OFF_MODES = {"off", "powersave"}
 
 
 def current_operation(device: OSOEnergyDevice) -> str:
-    """Map the heater to a water-heater state (reference section 5)."""
+    """Map the heater to a water-heater state, as OSO's library and core do.
+
+    Off while the element is off (``control.heater``); otherwise by heater mode: off and
+    power save are off, extra energy is high demand, auto is eco when the optimization
+    option is OSO's own, and every other mode (or auto with another optimization) is
+    electric.
+    """
     if device.heater_on is False:
         return STATE_OFF
-    # The OSO library reads a missing mode as "off" (reference section 5), and so does core.
+    # OSO's library reads a missing mode as "off", and so does core.
     mode = device.heater_mode or "off"
     if mode in OFF_MODES:
         return STATE_OFF
@@ -53,10 +62,14 @@ async def async_setup_entry(
 ) -> None:
     """Add one water heater per heater of the account, and register the actions."""
     async_setup_services()
-    async_setup_device_entities(
-        entry,
-        async_add_entities,
-        lambda coordinator, device: [OSOEnergyWaterHeater(coordinator, device.device_id)],
+    coordinator = entry.runtime_data.coordinator
+
+    def candidates(device_id: str) -> Iterator[tuple[str, Callable[[], Entity]]]:
+        # The water heater's unique id is the heater id (as core's).
+        yield device_id, partial(OSOEnergyWaterHeater, coordinator, device_id)
+
+    async_add_device_entities(
+        entry, coordinator, coordinator.devices, async_add_entities, candidates
     )
 
 
@@ -143,30 +156,30 @@ class OSOEnergyWaterHeater(OSOEnergyEntity, WaterHeaterEntity):
                 },
             )
         client = self.coordinator.client
-        await self.coordinator.async_write(
-            partial(client.set_profile, self.device_id, [int(temperature)] * 24)
+        await self.coordinator.async_command(
+            client.async_set_profile(self.device_id, [int(temperature)] * 24)
         )
 
     async def async_turn_on(self, **kwargs: Any) -> None:
         """Force heating on until the maximum temperature is reached."""
         client = self.coordinator.client
-        await self.coordinator.async_write(partial(client.turn_on, self.device_id, True))
+        await self.coordinator.async_command(client.async_turn_on(self.device_id, True))
 
     async def async_turn_off(self, **kwargs: Any) -> None:
         """Force heating off until the minimum temperature is reached."""
         client = self.coordinator.client
-        await self.coordinator.async_write(partial(client.turn_off, self.device_id, True))
+        await self.coordinator.async_command(client.async_turn_off(self.device_id, True))
 
     async def async_turn_away_mode_on(self) -> None:
         """Enable holiday mode for a year (as the OSO app and core do)."""
         client = self.coordinator.client
         start = dt_util.utcnow()
         end = start + timedelta(days=AWAY_MODE_DEFAULT_DAYS)
-        await self.coordinator.async_write(
-            partial(client.enable_holiday_mode, self.device_id, start, end)
+        await self.coordinator.async_command(
+            client.async_enable_holiday_mode(self.device_id, start, end)
         )
 
     async def async_turn_away_mode_off(self) -> None:
         """Disable holiday mode."""
         client = self.coordinator.client
-        await self.coordinator.async_write(partial(client.disable_holiday_mode, self.device_id))
+        await self.coordinator.async_command(client.async_disable_holiday_mode(self.device_id))

@@ -139,7 +139,7 @@ class GoeError(Exception):
 
 
 class GoeConnectionError(GoeError):
-    """The cloud could not be reached (network error or timeout)."""
+    """The cloud could not be reached (network error, timeout or HTTP 5xx)."""
 
 
 class GoeResponseError(GoeError):
@@ -392,6 +392,8 @@ class GoeChargerClient:
             raise GoeOfflineError(str(body.get("reason") or "charger offline"))
         if status == 429:
             raise GoeRateLimitError(_retry_after(headers.get("Retry-After")))
+        if status >= 500:
+            raise GoeConnectionError(f"{path}: the go-e cloud answered HTTP {status}")
         raise GoeResponseError(f"{path}: unexpected HTTP {status}")
 
     async def async_get_status(self, keys: tuple[str, ...] = STATUS_KEYS) -> GoeStatus:

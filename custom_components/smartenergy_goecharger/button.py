@@ -12,7 +12,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from .api import GoeStatus
 from .const import DOMAIN
 from .coordinator import GoeConfigEntry
-from .entity import GoeEntity, async_call_charger
+from .entity import GoeEntity
 
 PARALLEL_UPDATES = 1
 
@@ -58,4 +58,4 @@ class GoeWallboxControl(GoeEntity, ButtonEntity):
         values = control_values(self.coordinator.data)
         if values is None:
             raise ServiceValidationError(translation_domain=DOMAIN, translation_key="no_car")
-        await async_call_charger(self.coordinator, values)
+        await self.coordinator.async_set(values)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import timedelta
 import re
 from typing import Any
 
@@ -12,7 +13,7 @@ from homeassistant.config_entries import (
     ConfigFlowResult,
     OptionsFlow,
 )
-from homeassistant.const import CONF_NAME
+from homeassistant.const import CONF_NAME, CONF_SCAN_INTERVAL
 from homeassistant.core import callback
 from homeassistant.data_entry_flow import section
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
@@ -35,9 +36,10 @@ from .api import (
 )
 from .const import (
     CONF_API_TOKEN,
-    CONF_SCAN_INTERVAL,
+    CONF_API_URL,
     CONF_SERIAL,
-    CONF_URL,
+    CONFIG_MINOR_VERSION,
+    CONFIG_VERSION,
     DEFAULT_SCAN_INTERVAL,
     DOMAIN,
     LOGGER,
@@ -61,7 +63,8 @@ _PLACEHOLDERS = {
 class GoeChargerConfigFlow(ConfigFlow, domain=DOMAIN):
     """Add a go-e charger."""
 
-    VERSION = 2
+    VERSION = CONFIG_VERSION
+    MINOR_VERSION = CONFIG_MINOR_VERSION
 
     @staticmethod
     @callback
@@ -81,7 +84,7 @@ class GoeChargerConfigFlow(ConfigFlow, domain=DOMAIN):
         if (serial or serial_required) and not _SERIAL.match(serial):
             errors[CONF_SERIAL] = "invalid_serial"
             return None
-        url = data.get(CONF_URL) or DEFAULT_BASE_URL
+        url = data.get(CONF_API_URL) or DEFAULT_BASE_URL
         parsed = URL(url.replace("{serial}", serial))
         if parsed.scheme not in ("http", "https") or not parsed.host:
             # The URL field is inside the section: the form shows the error above it.
@@ -118,9 +121,9 @@ class GoeChargerConfigFlow(ConfigFlow, domain=DOMAIN):
             for k, v in user_input.items()
             if k != SECTION_ADVANCED
         }
-        url = str(user_input.get(SECTION_ADVANCED, {}).get(CONF_URL) or "").strip()
+        url = str(user_input.get(SECTION_ADVANCED, {}).get(CONF_API_URL) or "").strip()
         if url and url != DEFAULT_BASE_URL:
-            data[CONF_URL] = url.rstrip("/")
+            data[CONF_API_URL] = url.rstrip("/")
         return data
 
     @staticmethod
@@ -139,9 +142,9 @@ class GoeChargerConfigFlow(ConfigFlow, domain=DOMAIN):
         else:
             fields[vol.Required(CONF_SERIAL)] = str
             fields[vol.Optional(CONF_API_TOKEN)] = _PASSWORD
-        default_url = (entry_data or {}).get(CONF_URL) or DEFAULT_BASE_URL
+        default_url = (entry_data or {}).get(CONF_API_URL) or DEFAULT_BASE_URL
         fields[vol.Required(SECTION_ADVANCED)] = section(
-            vol.Schema({vol.Optional(CONF_URL, default=default_url): str}),
+            vol.Schema({vol.Optional(CONF_API_URL, default=default_url): str}),
             {"collapsed": True},
         )
         return vol.Schema(fields)
@@ -222,7 +225,9 @@ class GoeChargerConfigFlow(ConfigFlow, domain=DOMAIN):
                 user_input
                 or {
                     CONF_SERIAL: entry.data.get(CONF_SERIAL, ""),
-                    SECTION_ADVANCED: {CONF_URL: entry.data.get(CONF_URL) or DEFAULT_BASE_URL},
+                    SECTION_ADVANCED: {
+                        CONF_API_URL: entry.data.get(CONF_API_URL) or DEFAULT_BASE_URL
+                    },
                 },
             ),
             errors=errors,
@@ -239,7 +244,7 @@ class GoeOptionsFlow(OptionsFlow):
             entry: GoeConfigEntry = self.config_entry
             if entry.state is ConfigEntryState.LOADED:
                 coordinator = entry.runtime_data.coordinator
-                coordinator.set_scan_interval(user_input[CONF_SCAN_INTERVAL])
+                coordinator.set_interval(timedelta(seconds=user_input[CONF_SCAN_INTERVAL]))
                 await coordinator.async_request_refresh()
             return self.async_create_entry(data=user_input)
         current = self.config_entry.options.get(CONF_SCAN_INTERVAL, DEFAULT_SCAN_INTERVAL)

@@ -9,10 +9,13 @@ from typing import Final
 DOMAIN: Final = "smartenergy_goecharger"
 LOGGER = logging.getLogger(__package__)
 
+# Config entry version: 1 was 0.6.0's; 2.1 stored the API URL as "url", 2.2 as "api_url".
+CONFIG_VERSION: Final = 2
+CONFIG_MINOR_VERSION: Final = 2
+
 CONF_SERIAL: Final = "serial"
 CONF_API_TOKEN: Final = "api_token"  # noqa: S105 - a config key, not a secret
-CONF_URL: Final = "url"
-CONF_SCAN_INTERVAL: Final = "scan_interval"
+CONF_API_URL: Final = "api_url"
 
 DEFAULT_SCAN_INTERVAL: Final = 30
 MIN_SCAN_INTERVAL: Final = 10

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-import math
+from typing import Any, ClassVar
 
 from homeassistant.config_entries import ConfigEntry
+from homeassistant.const import CONF_SCAN_INTERVAL
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.exceptions import ConfigEntryAuthFailed
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import issue_registry as ir
-from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
 from homeassistant.util.hass_dict import HassKey
 
@@ -18,13 +19,17 @@ from .api import (
     GoeAuthError,
     GoeChargerClient,
     GoeCloudDisabledError,
+    GoeConnectionError,
+    GoeEndpointRefusedError,
     GoeError,
     GoeOfflineError,
     GoeRateLimitError,
+    GoeRejectedError,
     GoeStatus,
+    GoeUnavailableError,
 )
+from .cloud import ClientErrors, CloudCoordinator
 from .const import (
-    CONF_SCAN_INTERVAL,
     DEFAULT_SCAN_INTERVAL,
     DOMAIN,
     ISSUE_CLOUD_API_DISABLED,
@@ -35,6 +40,9 @@ from .const import (
 
 UNREACHABLE_SINCE: HassKey[dict[str, datetime]] = HassKey(f"{DOMAIN}_unreachable_since")
 LEARN_MORE_URL = "https://github.com/goecharger/go-eCharger-API-v2/blob/main/cloudapi-en.md"
+# Seconds the charging logic needs to apply a change (it runs once a second): a write reads
+# the status back after this.
+SETTLE_DELAY = 1.5
 
 
 def unreachable_issue_id(entry_id: str) -> str:
@@ -65,91 +73,71 @@ class GoeRuntimeData:
 type GoeConfigEntry = ConfigEntry[GoeRuntimeData]
 
 
-class GoeCoordinator(DataUpdateCoordinator[GoeStatus]):
-    """Poll the status of one charger."""
+class GoeCoordinator(CloudCoordinator[GoeStatus]):
+    """Poll the status of one charger; send its commands.
 
+    go-e has no login: /api/status, which every poll needs, is the only judge of the token
+    (``GoeAuthError``). A 401/403 from /api/set is that endpoint's refusal of the write.
+    """
+
+    errors: ClassVar[ClientErrors] = ClientErrors(
+        base=GoeError,
+        auth=GoeAuthError,
+        endpoint_refused=GoeEndpointRefusedError,
+        rate_limited=GoeRateLimitError,
+        connection=GoeConnectionError,
+        rejected=GoeRejectedError,
+    )
     config_entry: GoeConfigEntry
 
     def __init__(
         self, hass: HomeAssistant, entry: GoeConfigEntry, client: GoeChargerClient
     ) -> None:
-        """Set up the coordinator with the configured interval."""
-        self.interval = timedelta(
-            seconds=entry.options.get(CONF_SCAN_INTERVAL, DEFAULT_SCAN_INTERVAL)
-        )
+        """Poll at the configured interval."""
         super().__init__(
             hass,
             LOGGER,
-            config_entry=entry,
+            entry,
             name=f"{DOMAIN} {client.serial}",
-            update_interval=self.interval,
-            always_update=False,
+            interval=timedelta(
+                seconds=entry.options.get(CONF_SCAN_INTERVAL, DEFAULT_SCAN_INTERVAL)
+            ),
         )
         self.client = client
-        # Until then the cloud asked us not to call (HTTP 429 with Retry-After).
-        self.retry_at: datetime | None = None
 
-    def set_scan_interval(self, seconds: int) -> None:
-        """Poll at a new interval from now on (the options changed; no reload needed).
-
-        During a rate-limit back-off the stretched interval stays until Retry-After has
-        passed; the next successful poll then uses the new interval.
-        """
-        self.interval = timedelta(seconds=seconds)
-        if self.retry_at is None:
-            self.update_interval = self.interval
-
-    @property
-    def issue_id(self) -> str:
-        """Return the id of this entry's repair issue."""
-        return unreachable_issue_id(self.config_entry.entry_id)
-
-    async def _async_update_data(self) -> GoeStatus:
-        """Fetch the filtered status."""
-        now = dt_util.utcnow()
-        if self.retry_at is not None and now < self.retry_at:
-            # A manual refresh or an action's read-back must not break the back-off either;
-            # the next poll stays right after Retry-After.
-            wait = math.ceil((self.retry_at - now).total_seconds()) + 1
-            self.update_interval = timedelta(seconds=wait)
-            raise UpdateFailed(translation_domain=DOMAIN, translation_key="rate_limited")
-        self.retry_at = None
-        try:
-            status = await self.client.async_get_status()
-        except GoeAuthError as err:
-            raise ConfigEntryAuthFailed(
-                translation_domain=DOMAIN, translation_key="auth_failed"
-            ) from err
-        except GoeOfflineError as err:
-            # The cloud accepts the token again (the cloud API is on): only the charger is away.
-            ir.async_delete_issue(self.hass, DOMAIN, cloud_api_issue_id(self.config_entry.entry_id))
-            self._unreachable()
-            raise UpdateFailed(
-                translation_domain=DOMAIN, translation_key="charger_offline"
-            ) from err
-        except GoeCloudDisabledError as err:
-            self._cloud_api_disabled()
-            raise UpdateFailed(
-                translation_domain=DOMAIN, translation_key="cloud_api_disabled"
-            ) from err
-        except GoeRateLimitError as err:
-            # Stretch the interval until Retry-After has passed, then poll normally again.
-            # HA schedules a poll up to a second early (it truncates the loop time to whole
-            # seconds), so the stretched interval gets one second more than asked.
-            seconds = err.retry_after or self.interval.total_seconds() * 4
-            self.retry_at = dt_util.utcnow() + timedelta(seconds=seconds)
-            self.update_interval = max(self.interval, timedelta(seconds=math.ceil(seconds) + 1))
-            raise UpdateFailed(translation_domain=DOMAIN, translation_key="rate_limited") from err
-        except GoeError as err:
-            raise UpdateFailed(
-                translation_domain=DOMAIN,
-                translation_key="communication_error",
-                translation_placeholders={"error": str(err)},
-            ) from err
-        self.update_interval = self.interval
+    async def _async_fetch(self) -> GoeStatus:
+        """Read the filtered status; an answer ends an outage and its repair issues."""
+        status = await self.client.async_get_status()
         if self.hass.data.get(UNREACHABLE_SINCE, {}).pop(self.config_entry.entry_id, None):
             async_delete_issues(self.hass, self.config_entry.entry_id)
         return status
+
+    def update_error(self, err: Exception) -> HomeAssistantError:
+        """Raise or keep the repair issues of an unreachable charger, then fail the poll."""
+        if isinstance(err, GoeOfflineError):
+            # The cloud accepts the token again (the cloud API is on): only the charger is away.
+            ir.async_delete_issue(self.hass, DOMAIN, cloud_api_issue_id(self.config_entry.entry_id))
+            self._unreachable()
+        elif isinstance(err, GoeCloudDisabledError):
+            self._cloud_api_disabled()
+        return super().update_error(err)
+
+    def describe_error(self, err: Exception) -> tuple[str, dict[str, str]]:
+        """Name go-e's own errors: the cloud API switched off, the charger offline."""
+        if isinstance(err, GoeCloudDisabledError):
+            return ("cloud_api_disabled", {})
+        if isinstance(err, GoeUnavailableError):
+            return ("charger_offline", {})
+        return super().describe_error(err)
+
+    async def async_set(self, values: dict[str, Any]) -> None:
+        """Set values on the charger in one request, then read the status back once.
+
+        The client's errors become translated errors (a refused write is no reauth).
+        """
+        await self.async_write(self.client.async_set(values))
+        await asyncio.sleep(SETTLE_DELAY)
+        await self.async_refresh()
 
     def _outage_since(self) -> datetime:
         """Return when the charger stopped answering (kept across setup retries)."""
@@ -167,7 +155,7 @@ class GoeCoordinator(DataUpdateCoordinator[GoeStatus]):
             ir.async_create_issue(
                 self.hass,
                 DOMAIN,
-                self.issue_id,
+                unreachable_issue_id(self.config_entry.entry_id),
                 is_fixable=False,
                 severity=ir.IssueSeverity.WARNING,
                 translation_key=ISSUE_UNREACHABLE,

@@ -9,13 +9,13 @@ from homeassistant.components.diagnostics import async_redact_data
 from homeassistant.const import CONF_NAME
 from homeassistant.core import HomeAssistant
 
-from .const import CONF_API_TOKEN, CONF_SERIAL, CONF_URL
+from .const import CONF_API_TOKEN, CONF_API_URL, CONF_SERIAL
 from .coordinator import GoeConfigEntry
 
 TO_REDACT = {
     CONF_API_TOKEN,
     CONF_SERIAL,
-    CONF_URL,
+    CONF_API_URL,
     CONF_NAME,
     "title",
     "unique_id",

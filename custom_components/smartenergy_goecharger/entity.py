@@ -1,56 +1,13 @@
-"""Base entity and error handling shared by the platforms and actions."""
+"""Base entity of a go-e charger: unique id, device and availability."""
 
 from __future__ import annotations
 
-import asyncio
-from typing import Any
-
-from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity import EntityDescription
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
-from .api import GoeEndpointRefusedError, GoeError, GoeRejectedError, GoeUnavailableError
 from .const import CONF_SERIAL, DOMAIN
 from .coordinator import GoeCoordinator
-
-SETTLE_DELAY = 1.5
-
-
-async def async_call_charger(coordinator: GoeCoordinator, values: dict[str, Any]) -> None:
-    """Set values on the charger, map client errors to translated errors, then refresh.
-
-    Accepted values are read back once the charger applied them (one status request).
-    A 401/403 from /api/set is a refusal of the write only: /api/status, which every poll
-    needs, judges the token, so no reauth flow starts here.
-    """
-    try:
-        await coordinator.client.async_set(values)
-    except GoeRejectedError as err:
-        raise HomeAssistantError(
-            translation_domain=DOMAIN,
-            translation_key="set_rejected",
-            translation_placeholders={"error": str(err)},
-        ) from err
-    except GoeUnavailableError as err:
-        raise HomeAssistantError(
-            translation_domain=DOMAIN, translation_key="charger_offline"
-        ) from err
-    except GoeEndpointRefusedError as err:
-        raise HomeAssistantError(
-            translation_domain=DOMAIN,
-            translation_key="write_refused",
-            translation_placeholders={"status": str(err.status)},
-        ) from err
-    except GoeError as err:
-        raise HomeAssistantError(
-            translation_domain=DOMAIN,
-            translation_key="communication_error",
-            translation_placeholders={"error": str(err)},
-        ) from err
-    # The charging logic applies a change within about a second; read the result then.
-    await asyncio.sleep(SETTLE_DELAY)
-    await coordinator.async_refresh()
 
 
 def serial_of(coordinator: GoeCoordinator) -> str:

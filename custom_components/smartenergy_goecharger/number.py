@@ -12,7 +12,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .coordinator import GoeConfigEntry
-from .entity import GoeEntity, async_call_charger
+from .entity import GoeEntity
 
 PARALLEL_UPDATES = 1
 
@@ -62,4 +62,4 @@ class GoeChargingCurrent(GoeEntity, NumberEntity):
 
     async def async_set_native_value(self, value: float) -> None:
         """Set the requested current."""
-        await async_call_charger(self.coordinator, {"amp": round(value)})
+        await self.coordinator.async_set({"amp": round(value)})

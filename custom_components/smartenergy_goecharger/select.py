@@ -11,7 +11,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api import FORCE_STATES, PHASE_MODES, GoeStatus
 from .coordinator import GoeConfigEntry
-from .entity import GoeEntity, async_call_charger
+from .entity import GoeEntity
 
 PARALLEL_UPDATES = 1
 
@@ -68,4 +68,4 @@ class GoeSelect(GoeEntity, SelectEntity):
     async def async_select_option(self, option: str) -> None:
         """Write the code of the option."""
         codes = {name: code for code, name in self.entity_description.codes.items()}
-        await async_call_charger(self.coordinator, {self.entity_description.api_key: codes[option]})
+        await self.coordinator.async_set({self.entity_description.api_key: codes[option]})

@@ -12,7 +12,6 @@ import voluptuous as vol
 
 from .const import CONF_SERIAL, DOMAIN
 from .coordinator import GoeConfigEntry, GoeCoordinator
-from .entity import async_call_charger
 
 ATTR_DEVICE_NAME = "device_name"
 ATTR_CHARGING_POWER = "charging_power"
@@ -130,28 +129,28 @@ async def _start_charging(call: ServiceCall) -> None:
         _check_current(coordinator, current)
         values["amp"] = current
     values["frc"] = 2
-    await async_call_charger(coordinator, values)
+    await coordinator.async_set(values)
 
 
 async def _stop_charging(call: ServiceCall) -> None:
     coordinator = _coordinator(call.hass, call.data[ATTR_DEVICE_NAME])
-    await async_call_charger(coordinator, {"frc": 1})
+    await coordinator.async_set({"frc": 1})
 
 
 async def _change_charging_power(call: ServiceCall) -> None:
     coordinator = _coordinator(call.hass, call.data[ATTR_DEVICE_NAME])
     _check_current(coordinator, call.data[ATTR_CHARGING_POWER])
-    await async_call_charger(coordinator, {"amp": call.data[ATTR_CHARGING_POWER]})
+    await coordinator.async_set({"amp": call.data[ATTR_CHARGING_POWER]})
 
 
 async def _set_phase(call: ServiceCall) -> None:
     coordinator = _coordinator(call.hass, call.data[ATTR_DEVICE_NAME])
-    await async_call_charger(coordinator, {"psm": call.data[ATTR_PHASE]})
+    await coordinator.async_set({"psm": call.data[ATTR_PHASE]})
 
 
 async def _set_transaction(call: ServiceCall) -> None:
     coordinator = _coordinator(call.hass, call.data[ATTR_DEVICE_NAME])
-    await async_call_charger(coordinator, {"trx": call.data[ATTR_STATUS]})
+    await coordinator.async_set({"trx": call.data[ATTR_STATUS]})
 
 
 @callback

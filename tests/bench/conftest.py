@@ -2,8 +2,8 @@
 
 Each ``test_bench_<domain>.py`` measures its integration against the in-process simulator and
 records rows with ``bench.row(...)``; ``scripts/bench`` renders every row into
-``docs/benchmarks.md``. A row carries our figure and, where the reference describes it, the
-same figure for the request pattern of the existing integration, so the table reads as a ratio.
+``docs/benchmarks.md``. A row carries our figure and, where it is known, the same figure for
+the request pattern of the integration ours replaces, so the table reads as a ratio.
 """
 
 from __future__ import annotations

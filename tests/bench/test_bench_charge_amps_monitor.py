@@ -6,10 +6,10 @@ connector and a single-phase Schuko socket each), set through the simulator's co
 (``DELETE``/``POST /_sim/chargeamps/chargers``). "Charging" starts at 12:00 UTC, when both
 connectors of every Halo charge; "idle" starts at 20:00 UTC, when none does.
 
-"Existing" is the seed integration (MarkBovee/ha-addons ``charge_amps_monitor``) as
-reference/chargeamps.md section 1 describes it: one ``POST .../owned`` per interval (60 s by
-default) for the whole account, like ours; a login whenever its token is within 300 s of the
-``expiresIn`` the login answered (3600 s here), i.e. one login per 3300 s; one more login at
+"Existing" is the seed integration (MarkBovee/ha-addons ``charge_amps_monitor``), whose code
+makes its requests this way: one ``POST .../owned`` per interval (60 s by default) for the
+whole account, like ours; a login whenever its token is within 300 s of the ``expiresIn`` the
+login answered (3600 s here), i.e. one login per 3300 s; one more login at
 every setup (each HA start or reload, since the token lives only in memory) besides the one of
 the config flow; every entity written at every poll (coordinator default ``always_update``),
 with 2 entities per charge point and 10 per connector, all enabled. Its figures are computed
@@ -27,17 +27,16 @@ import math
 
 import aiohttp
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.const import CONF_EMAIL, CONF_PASSWORD, STATE_UNAVAILABLE
+from homeassistant.const import CONF_EMAIL, CONF_PASSWORD, CONF_SCAN_INTERVAL, STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.charge_amps_monitor.api import TOKEN_MARGIN
 from custom_components.charge_amps_monitor.const import (
-    CONF_BASE_URL,
+    CONF_API_URL,
     CONF_HOST_NAME,
-    CONF_UPDATE_INTERVAL,
-    DEFAULT_UPDATE_INTERVAL,
+    DEFAULT_SCAN_INTERVAL,
     DOMAIN,
 )
 from simulator import Simulator
@@ -58,7 +57,7 @@ OWNED = "POST /chargeamps/api/users/chargepoints/owned"
 LOGIN = "POST /chargeamps/api/auth/login"
 HOUR = 3600
 DAY = 24 * HOUR
-STEP = DEFAULT_UPDATE_INTERVAL
+STEP = DEFAULT_SCAN_INTERVAL
 POLLS_PER_HOUR = HOUR // STEP
 CHARGING_AT = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
 IDLE_AT = datetime(2026, 1, 15, 20, 0, tzinfo=UTC)
@@ -106,9 +105,10 @@ async def _setup(hass: HomeAssistant, simulator: Simulator) -> tuple[MockConfigE
             CONF_EMAIL: ACCOUNT_EMAIL,
             CONF_PASSWORD: ACCOUNT_PASSWORD,
             CONF_HOST_NAME: "my.charge.space",
-            CONF_BASE_URL: simulator.url(VENDOR),
+            CONF_API_URL: simulator.url(VENDOR),
         },
-        options={CONF_UPDATE_INTERVAL: STEP},
+        options={CONF_SCAN_INTERVAL: STEP},
+        minor_version=2,
     )
     elapsed = await timed_setup(hass, entry)
     states = entry_states(hass, entry)

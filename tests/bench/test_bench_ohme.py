@@ -6,7 +6,7 @@ the simulator's clock move together, poll by poll (30 s, the charge session inte
 Ohme accounts hold one charger (the integration, like core's, uses the first one), so every
 figure is at scale 1: there is no 10 or 100 to measure.
 
-"Existing" is core ohme 2025.4.4 as reference/ohme.md section 8 describes it: every 30 s
+"Existing" is core ohme 2025.4.4 (ohme library 1.5.1), which requests every 30 s
 ``GET /v1/chargeSessions`` + ``GET /v1/chargeSessions/nextSessionInfo`` (whatever the charge
 state), every 30 minutes ``GET /v1/users/me/account``, a request refresh (both session calls
 again) after every write, a token refresh every 45 minutes and one login at setup. Its bytes

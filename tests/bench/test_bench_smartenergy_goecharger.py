@@ -1,11 +1,11 @@
 """Benchmarks of go-e Charger Cloud against the simulator, on the simulated clock.
 
 The existing integration (openkfw ``smartenergy_goecharger`` 0.6.0) cannot run on current Home
-Assistant (its sensors have no unique id and invalid entity ids, reference §3.8), so its
-figures are computed from its request pattern as the reference describes it (§1.6, §3.3, §3.6):
-every config entry's coordinator reads the *unfiltered* status of *every* configured charger
-every 10 s (N chargers: N x N requests per interval), and an action costs a set, the library's
-status read to verify it and the coordinator's refresh of all N chargers. Its response sizes
+Assistant (its sensors have no unique id and invalid entity ids), so its figures are computed
+from its request pattern: every config entry's coordinator reads the *unfiltered* status of
+*every* configured charger every 10 s (N chargers: N x N requests per interval), and an action
+costs a set, the library's status read to verify it and the coordinator's refresh of all N
+chargers. Its response sizes
 are the simulator's unfiltered status, which has far fewer keys than a real charger's (hundreds),
 so its byte figures are lower bounds.
 """
@@ -21,7 +21,7 @@ from unittest.mock import patch
 import aiohttp
 from freezegun import api as freezegun_api
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.const import CONF_NAME, STATE_UNAVAILABLE
+from homeassistant.const import CONF_NAME, CONF_SCAN_INTERVAL, STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 import pytest
@@ -29,9 +29,8 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 
 from custom_components.smartenergy_goecharger.const import (
     CONF_API_TOKEN,
-    CONF_SCAN_INTERVAL,
+    CONF_API_URL,
     CONF_SERIAL,
-    CONF_URL,
     DEFAULT_SCAN_INTERVAL,
     DOMAIN,
 )
@@ -51,7 +50,7 @@ OLD_INTERVAL = 10  # s, 0.6.0's default and minimum; its YAML chargers always us
 OLD_POLLS_PER_HOUR = HOUR // OLD_INTERVAL
 POLLS_PER_HOUR = HOUR // DEFAULT_SCAN_INTERVAL
 # 0.6.0's entities per charger: 9 sensors, the wallbox button, the current number, the phase
-# select (reference §3.5); each poll writes all of them (its data is a new dict every time).
+# select; each poll writes all of them (its data is a new dict every time).
 OLD_ENTITIES = 12
 ACTION_EVERY = 600  # s
 
@@ -64,7 +63,7 @@ def _custom_integrations(enable_custom_integrations: None) -> None:
 @pytest.fixture(autouse=True)
 def _no_settle_delay() -> Generator[None]:
     """Read back right after a set (the read-back request itself still happens)."""
-    with patch("custom_components.smartenergy_goecharger.entity.SETTLE_DELAY", 0):
+    with patch("custom_components.smartenergy_goecharger.coordinator.SETTLE_DELAY", 0):
         yield
 
 
@@ -83,11 +82,12 @@ def _add_entries(hass: HomeAssistant, simulator: Simulator, serials: list[str]) 
             title=f"Charger {serial}",
             unique_id=serial,
             version=2,
+            minor_version=2,
             data={
                 CONF_NAME: f"Charger {serial}",
                 CONF_SERIAL: serial,
                 CONF_API_TOKEN: chargers[serial].token,
-                CONF_URL: f"{simulator.url(VENDOR)}/{{serial}}",
+                CONF_API_URL: f"{simulator.url(VENDOR)}/{{serial}}",
             },
             options={CONF_SCAN_INTERVAL: DEFAULT_SCAN_INTERVAL},
         )

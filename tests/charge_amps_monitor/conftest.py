@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-from homeassistant.const import CONF_EMAIL, CONF_PASSWORD
+from homeassistant.const import CONF_EMAIL, CONF_PASSWORD, CONF_SCAN_INTERVAL
 from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 from syrupy.assertion import SnapshotAssertion
 
-from custom_components.charge_amps_monitor.const import (
-    CONF_BASE_URL,
-    CONF_HOST_NAME,
-    CONF_UPDATE_INTERVAL,
-    DOMAIN,
-)
+from custom_components.charge_amps_monitor.const import CONF_API_URL, CONF_HOST_NAME, DOMAIN
 from simulator import Simulator
 from simulator.chargeamps import ACCOUNT_EMAIL, ACCOUNT_PASSWORD, ChargeAmpsVendor
 
@@ -49,9 +44,10 @@ def mock_config_entry(simulator: Simulator) -> MockConfigEntry:
             CONF_EMAIL: ACCOUNT_EMAIL,
             CONF_PASSWORD: ACCOUNT_PASSWORD,
             CONF_HOST_NAME: "my.charge.space",
-            CONF_BASE_URL: simulator.url("chargeamps"),
+            CONF_API_URL: simulator.url("chargeamps"),
         },
-        options={CONF_UPDATE_INTERVAL: 60},
+        options={CONF_SCAN_INTERVAL: 60},
+        minor_version=2,
     )
 
 

@@ -1,4 +1,4 @@
-"""Unit tests of the Charge Amps client (aioresponses, payloads shaped like the reference)."""
+"""Unit tests of the Charge Amps client (aioresponses, payloads shaped like the web API's)."""
 
 from __future__ import annotations
 
@@ -440,8 +440,14 @@ async def test_owned_errors(
     with aioresponses() as mock:
         mock.post(LOGIN, payload=login_body())
         mock.post(OWNED, **kwargs)
-        with pytest.raises(error):
+        with pytest.raises(error) as raised:
             await client.async_get_charge_points()
+    # A 5xx answer means the service cannot be reached now, as a timeout does.
+    assert isinstance(raised.value, ChargeAmpsConnectionError) is (
+        error is not ChargeAmpsResponseError
+    )
+    if error is ChargeAmpsServerError:
+        assert raised.value.status == kwargs["status"]
 
 
 @pytest.mark.parametrize(
@@ -458,11 +464,11 @@ async def test_rate_limit(client: ChargeAmpsClient, header: str, expected: float
     assert err.value.status == 429
 
 
-async def test_base_url_and_host(session: aiohttp.ClientSession) -> None:
+async def test_api_url_and_host(session: aiohttp.ClientSession) -> None:
     client = ChargeAmpsClient(
-        session, "a@b.c", "pw", base_url="http://127.0.0.1:9/chargeamps/", host_name=" example.org "
+        session, "a@b.c", "pw", api_url="http://127.0.0.1:9/chargeamps/", host_name=" example.org "
     )
-    assert client.base_url == "http://127.0.0.1:9/chargeamps"
+    assert client.api_url == "http://127.0.0.1:9/chargeamps"
     seen: dict[str, Any] = {}
 
     def on_login(url: Any, **kwargs: Any) -> CallbackResult:

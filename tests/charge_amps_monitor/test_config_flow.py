@@ -8,7 +8,7 @@ from typing import Any
 from unittest.mock import AsyncMock, patch
 
 from homeassistant.config_entries import SOURCE_USER
-from homeassistant.const import CONF_EMAIL, CONF_PASSWORD, CONF_TOKEN
+from homeassistant.const import CONF_EMAIL, CONF_PASSWORD, CONF_SCAN_INTERVAL, CONF_TOKEN
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType, InvalidData, section
 from homeassistant.helpers.translation import async_get_translations
@@ -17,11 +17,10 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.charge_amps_monitor.config_flow import SECTION_ADVANCED
 from custom_components.charge_amps_monitor.const import (
-    CONF_BASE_URL,
+    CONF_API_URL,
     CONF_HOST_NAME,
     CONF_TOKEN_ACCEPTED,
     CONF_TOKEN_VALID_UNTIL,
-    CONF_UPDATE_INTERVAL,
     DOMAIN,
 )
 from simulator import Simulator
@@ -43,12 +42,12 @@ def mock_setup_entry() -> Generator[AsyncMock]:
 def sim_url(simulator: Simulator) -> Generator[str]:
     """Point the default base URL of the flow at the simulator."""
     url = simulator.url("chargeamps")
-    with patch("custom_components.charge_amps_monitor.config_flow.DEFAULT_BASE_URL", url):
+    with patch("custom_components.charge_amps_monitor.config_flow.DEFAULT_API_URL", url):
         yield url
 
 
 def advanced(url: str, **extra: Any) -> dict[str, Any]:
-    return {CONF_HOST_NAME: "my.charge.space", CONF_BASE_URL: url, CONF_UPDATE_INTERVAL: 60} | extra
+    return {CONF_HOST_NAME: "my.charge.space", CONF_API_URL: url, CONF_SCAN_INTERVAL: 60} | extra
 
 
 def form(email: str = ACCOUNT_EMAIL, password: str = ACCOUNT_PASSWORD, **section: Any) -> dict:
@@ -89,8 +88,8 @@ async def test_user_form(hass: HomeAssistant) -> None:
     defaults = {str(key): key.default() for key in advanced_section.schema.schema}
     assert defaults == {
         CONF_HOST_NAME: "my.charge.space",
-        CONF_BASE_URL: "https://my.charge.space",
-        CONF_UPDATE_INTERVAL: 60,
+        CONF_API_URL: "https://my.charge.space",
+        CONF_SCAN_INTERVAL: 60,
     }
     # An untouched section validates to its defaults.
     assert result["data_schema"](form())[SECTION_ADVANCED] == defaults
@@ -114,10 +113,12 @@ async def test_user_flow(hass: HomeAssistant, sim_url: str, vendor: ChargeAmpsVe
         CONF_EMAIL: "Demo@ChargeAmps.example",
         CONF_PASSWORD: ACCOUNT_PASSWORD,
         CONF_HOST_NAME: "my.charge.space",
-        CONF_BASE_URL: sim_url,
+        CONF_API_URL: sim_url,
     }
-    assert result["options"] == {CONF_UPDATE_INTERVAL: 60}
+    assert result["options"] == {CONF_SCAN_INTERVAL: 60}
     assert result["result"].unique_id == ACCOUNT_EMAIL
+    # Saved with the keys of version 1.2: nothing to migrate.
+    assert (result["result"].version, result["result"].minor_version) == (1, 2)
     assert vendor.logins == 1
     assert vendor.last_login["hostName"] == "my.charge.space"
 
@@ -171,13 +172,13 @@ async def test_advanced_flow(
     result = await start(hass)
     # The default base URL (the real service) is never contacted.
     with patch(
-        "custom_components.charge_amps_monitor.config_flow.DEFAULT_BASE_URL", "http://127.0.0.1:9"
+        "custom_components.charge_amps_monitor.config_flow.DEFAULT_API_URL", "http://127.0.0.1:9"
     ):
         result = await hass.config_entries.flow.async_configure(
             result["flow_id"],
             form(
                 **advanced(
-                    f" {url}/ ", **{CONF_UPDATE_INTERVAL: 120, CONF_HOST_NAME: " sim.example:8443 "}
+                    f" {url}/ ", **{CONF_SCAN_INTERVAL: 120, CONF_HOST_NAME: " sim.example:8443 "}
                 )
             ),
         )
@@ -185,12 +186,12 @@ async def test_advanced_flow(
     assert result["data"] | {CONF_TOKEN: None, CONF_TOKEN_VALID_UNTIL: None} == {
         **CREDENTIALS,
         CONF_HOST_NAME: "sim.example:8443",
-        CONF_BASE_URL: url,
+        CONF_API_URL: url,
         CONF_TOKEN: None,
         CONF_TOKEN_VALID_UNTIL: None,
         CONF_TOKEN_ACCEPTED: False,
     }
-    assert result["options"] == {CONF_UPDATE_INTERVAL: 120}
+    assert result["options"] == {CONF_SCAN_INTERVAL: 120}
     assert vendor.logins == 1
     assert vendor.last_login["hostName"] == "sim.example:8443"
 
@@ -206,7 +207,7 @@ async def test_advanced_flow_errors(
         flow_id, form(**advanced("ftp://example"))
     )
     assert result["step_id"] == "user"
-    assert result["errors"] == {SECTION_ADVANCED: "invalid_base_url"}
+    assert result["errors"] == {SECTION_ADVANCED: "invalid_url"}
     # The form comes back with what was typed (but not the password), section included.
     assert suggested(result) == {
         CONF_EMAIL: ACCOUNT_EMAIL,
@@ -216,7 +217,7 @@ async def test_advanced_flow_errors(
     result = await hass.config_entries.flow.async_configure(
         flow_id, form(**advanced("http://[::1"))
     )
-    assert result["errors"] == {SECTION_ADVANCED: "invalid_base_url"}
+    assert result["errors"] == {SECTION_ADVANCED: "invalid_url"}
 
     # The API host is sent as hostName and in Origin/Referer: it must be a bare host name.
     for host in ("", "   ", "https://my.charge.space", "my charge.space", "[::1", "host:port"):
@@ -233,7 +234,7 @@ async def test_advanced_flow_errors(
     )
     assert result["step_id"] == "user"
     assert result["errors"] == {"base": "cannot_connect"}
-    assert suggested(result)[SECTION_ADVANCED][CONF_BASE_URL] == f"{url}/nowhere"
+    assert suggested(result)[SECTION_ADVANCED][CONF_API_URL] == f"{url}/nowhere"
 
     # Refused credentials are checked against the chosen base URL too.
     vendor.password = "changed"
@@ -245,15 +246,15 @@ async def test_advanced_flow_errors(
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["data"][CONF_PASSWORD] == "changed"
-    assert result["data"][CONF_BASE_URL] == url
+    assert result["data"][CONF_API_URL] == url
 
 
-async def test_update_interval_range(hass: HomeAssistant, simulator: Simulator) -> None:
+async def test_scan_interval_range(hass: HomeAssistant, simulator: Simulator) -> None:
     result = await start(hass)
     with pytest.raises(InvalidData):
         await hass.config_entries.flow.async_configure(
             result["flow_id"],
-            form(**advanced(simulator.url("chargeamps"), **{CONF_UPDATE_INTERVAL: 5})),
+            form(**advanced(simulator.url("chargeamps"), **{CONF_SCAN_INTERVAL: 5})),
         )
 
 
@@ -337,7 +338,7 @@ def reconfigure_input(
     return {
         CONF_EMAIL: email,
         CONF_PASSWORD: password,
-        SECTION_ADVANCED: {CONF_HOST_NAME: host_name, CONF_BASE_URL: url},
+        SECTION_ADVANCED: {CONF_HOST_NAME: host_name, CONF_API_URL: url},
     }
 
 
@@ -358,7 +359,7 @@ async def test_reconfigure(
     # Pre-filled with the entry's values, never with the password.
     assert suggested(result) == {
         CONF_EMAIL: ACCOUNT_EMAIL,
-        SECTION_ADVANCED: {CONF_HOST_NAME: "my.charge.space", CONF_BASE_URL: url},
+        SECTION_ADVANCED: {CONF_HOST_NAME: "my.charge.space", CONF_API_URL: url},
     }
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], reconfigure_input(url, password="wrong")
@@ -372,8 +373,8 @@ async def test_reconfigure(
     assert result["reason"] == "reconfigure_successful"
     assert mock_config_entry.data[CONF_PASSWORD] == "new-password"
     assert mock_config_entry.data[CONF_EMAIL] == ACCOUNT_EMAIL.upper()
-    assert mock_config_entry.data[CONF_BASE_URL] == url
-    assert mock_config_entry.options == {CONF_UPDATE_INTERVAL: 60}
+    assert mock_config_entry.data[CONF_API_URL] == url
+    assert mock_config_entry.options == {CONF_SCAN_INTERVAL: 60}
 
 
 async def test_reconfigure_advanced(
@@ -385,7 +386,7 @@ async def test_reconfigure_advanced(
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], reconfigure_input("not a url")
     )
-    assert result["errors"] == {SECTION_ADVANCED: "invalid_base_url"}
+    assert result["errors"] == {SECTION_ADVANCED: "invalid_url"}
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], reconfigure_input("not a url", host_name=" ")
     )
@@ -393,13 +394,13 @@ async def test_reconfigure_advanced(
     # What was typed comes back, not the entry's values.
     assert suggested(result) == {
         CONF_EMAIL: ACCOUNT_EMAIL,
-        SECTION_ADVANCED: {CONF_HOST_NAME: " ", CONF_BASE_URL: "not a url"},
+        SECTION_ADVANCED: {CONF_HOST_NAME: " ", CONF_API_URL: "not a url"},
     }
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], reconfigure_input(f"{url}/", host_name=" my.charge.space:443 ")
     )
     assert result["reason"] == "reconfigure_successful"
-    assert mock_config_entry.data[CONF_BASE_URL] == url
+    assert mock_config_entry.data[CONF_API_URL] == url
     assert mock_config_entry.data[CONF_HOST_NAME] == "my.charge.space:443"
 
 
@@ -412,7 +413,7 @@ async def test_reconfigure_entry_without_endpoint(
     result = await entry.start_reconfigure_flow(hass)
     assert suggested(result)[SECTION_ADVANCED] == {
         CONF_HOST_NAME: "my.charge.space",
-        CONF_BASE_URL: "https://my.charge.space",
+        CONF_API_URL: "https://my.charge.space",
     }
 
 
@@ -436,17 +437,17 @@ async def test_options_flow(hass: HomeAssistant, mock_config_entry: MockConfigEn
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "init"
     result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {CONF_UPDATE_INTERVAL: 300}
+        result["flow_id"], {CONF_SCAN_INTERVAL: 300}
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert mock_config_entry.options == {CONF_UPDATE_INTERVAL: 300}
+    assert mock_config_entry.options == {CONF_SCAN_INTERVAL: 300}
 
 
 async def test_options_flow_range(hass: HomeAssistant, mock_config_entry: MockConfigEntry) -> None:
     mock_config_entry.add_to_hass(hass)
     result = await hass.config_entries.options.async_init(mock_config_entry.entry_id)
-    with pytest.raises(InvalidData, match="update_interval"):
+    with pytest.raises(InvalidData, match="scan_interval"):
         await hass.config_entries.options.async_configure(
-            result["flow_id"], {CONF_UPDATE_INTERVAL: 5}
+            result["flow_id"], {CONF_SCAN_INTERVAL: 5}
         )
-    assert mock_config_entry.options == {CONF_UPDATE_INTERVAL: 60}
+    assert mock_config_entry.options == {CONF_SCAN_INTERVAL: 60}

@@ -28,8 +28,8 @@ async def test_diagnostics(
         assert secret not in text
     assert result["client"]["logins"] == 1
     assert len(result["charge_points"]) == 2
-    result["client"]["base_url"] = "<simulator>"
-    result["entry"]["data"]["base_url"] = "<simulator>"
+    result["client"]["api_url"] = "<simulator>"
+    result["entry"]["data"]["api_url"] = "<simulator>"
     assert result == snapshot(
         exclude=props("entry_id", "created_at", "modified_at", "token_valid_until")
     )

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 import time
+from typing import Any
+from unittest.mock import patch
 
 import aiohttp
 from freezegun.api import FrozenDateTimeFactory
@@ -12,6 +14,7 @@ from homeassistant.config_entries import SOURCE_REAUTH, SOURCE_USER, ConfigEntry
 from homeassistant.const import (
     CONF_EMAIL,
     CONF_PASSWORD,
+    CONF_SCAN_INTERVAL,
     CONF_TOKEN,
     STATE_OFF,
     STATE_ON,
@@ -27,14 +30,16 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 
-from custom_components.charge_amps_monitor import async_remove_config_entry_device
+from custom_components.charge_amps_monitor import (
+    async_migrate_entry,
+    async_remove_config_entry_device,
+)
 from custom_components.charge_amps_monitor.api import ChargeAmpsClient
 from custom_components.charge_amps_monitor.const import (
-    CONF_BASE_URL,
+    CONF_API_URL,
     CONF_HOST_NAME,
     CONF_TOKEN_ACCEPTED,
     CONF_TOKEN_VALID_UNTIL,
-    CONF_UPDATE_INTERVAL,
     DOMAIN,
 )
 from simulator import Simulator
@@ -151,7 +156,7 @@ async def test_cloud_failure_backs_off_and_heals(
     # Healed: entities are back and the interval is normal again.
     assert hass.states.get("sensor.garage_charger_status").state == "online"
     assert coordinator.update_interval == timedelta(seconds=60)
-    assert coordinator.consecutive_failures == 0
+    assert coordinator.backoff.failures == 0
 
 
 async def test_short_outage_heals_at_the_next_normal_poll(
@@ -184,13 +189,17 @@ async def test_backoff_cap(
         assert coordinator.update_interval is not None
         wait = coordinator.update_interval.total_seconds()
         seen.append(wait)
-    # The interval, then doubling per further failure, capped at 5 minutes; one request per try.
-    assert seen == [60, 120, 240, 300, 300, 300]
+    # The interval, then doubling per further failure, capped at 15 minutes; one request per try.
+    assert seen == [60, 120, 240, 480, 900, 900]
     assert owned_count(simulator) == 7
-    # Cleared during a long outage: back at the next try, at most 5 minutes later.
+    error = coordinator.last_exception
+    assert isinstance(error, UpdateFailed)
+    assert error.translation_key == "cannot_connect"
+    # Cleared during a long outage: back at the next try, at most 15 minutes later.
     simulator.faults.clear()
-    await tick(hass, freezer, simulator, 300)
+    await tick(hass, freezer, simulator, 900)
     assert hass.states.get("sensor.garage_charger_status").state == "online"
+    assert coordinator.update_interval == timedelta(seconds=60)
 
 
 async def test_backoff_never_shortens_a_long_interval(
@@ -200,7 +209,7 @@ async def test_backoff_never_shortens_a_long_interval(
     freezer: FrozenDateTimeFactory,
 ) -> None:
     coordinator = init_integration.runtime_data.coordinator
-    coordinator.set_base_interval(timedelta(seconds=3600))
+    coordinator.set_interval(timedelta(seconds=3600))
     simulator.faults.inject("chargeamps", "/api/users/chargepoints/owned", status=500)
     for _ in range(3):
         await coordinator.async_refresh()
@@ -225,16 +234,87 @@ async def test_rate_limit_honours_retry_after(
     # The scheduled try comes a second after Retry-After (the poll timer may fire early).
     assert coordinator.update_interval == timedelta(seconds=901)
     assert hass.states.get("sensor.garage_charger_status").state == STATE_UNAVAILABLE
+    error = coordinator.last_exception
+    assert isinstance(error, UpdateFailed)
+    assert (error.translation_key, error.translation_placeholders) == (
+        "rate_limited",
+        {"seconds": "900"},
+    )
     # A refresh asked for by the user is not sent either, not even just before the end.
+    freezer.tick(timedelta(seconds=100))
     await coordinator.async_refresh()
-    for _ in range(14):
+    error = coordinator.last_exception
+    assert isinstance(error, UpdateFailed)
+    assert (error.translation_key, error.translation_placeholders) == (
+        "rate_limited",
+        {"seconds": "800"},
+    )
+    assert coordinator.update_interval == timedelta(seconds=801)
+    for _ in range(13):
         await tick(hass, freezer, simulator, 60)
-    freezer.tick(timedelta(seconds=58.5))
+    freezer.tick(timedelta(seconds=18.5))
     await coordinator.async_refresh()
     assert owned_count(simulator) == 2  # nothing sent while Retry-After runs
     await tick(hass, freezer, simulator, 2.5)
     assert owned_count(simulator) == 3
     assert hass.states.get("sensor.garage_charger_status").state == "online"
+
+
+async def test_rate_limit_without_retry_after_waits_five_minutes(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A 429 that does not say how long: no request for 5 minutes, then the normal interval."""
+    coordinator = init_integration.runtime_data.coordinator
+    simulator.faults.inject("chargeamps", "/api/users/chargepoints/owned", status=429, remaining=1)
+    await tick(hass, freezer, simulator, 60)
+    assert owned_count(simulator) == 2
+    assert coordinator.update_interval == timedelta(seconds=301)
+    error = coordinator.last_exception
+    assert isinstance(error, UpdateFailed)
+    assert error.translation_placeholders == {"seconds": "300"}
+    for _ in range(4):
+        await tick(hass, freezer, simulator, 60)
+        await coordinator.async_refresh()
+    assert owned_count(simulator) == 2  # nothing sent for 5 minutes, even when asked
+    await tick(hass, freezer, simulator, 61)
+    assert owned_count(simulator) == 3
+    assert hass.states.get("sensor.garage_charger_status").state == "online"
+    assert coordinator.update_interval == timedelta(seconds=60)
+
+
+@pytest.mark.parametrize(
+    ("fault", "key", "error"),
+    [
+        ({"status": 503}, "cannot_connect", "/api/users/chargepoints/owned answered 503"),
+        ({"status": 404}, "api_error", "/api/users/chargepoints/owned answered 404"),
+        ({"malformed": True}, "api_error", "/api/users/chargepoints/owned answered malformed JSON"),
+    ],
+)
+async def test_poll_errors_are_translated(
+    hass: HomeAssistant,
+    *,
+    init_integration: MockConfigEntry,
+    simulator: Simulator,
+    fault: dict[str, Any],
+    key: str,
+    error: str,
+) -> None:
+    """A failed poll says what went wrong with the shared translation keys, in English."""
+    coordinator = init_integration.runtime_data.coordinator
+    simulator.faults.inject("chargeamps", "/api/users/chargepoints/owned", **fault)
+    await coordinator.async_refresh()
+    failure = coordinator.last_exception
+    assert isinstance(failure, UpdateFailed)
+    assert (failure.translation_domain, failure.translation_key) == (DOMAIN, key)
+    assert failure.translation_placeholders == {"error": error}
+    message = {"cannot_connect": "Could not reach the cloud", "api_error": "The cloud answered"}
+    # Home Assistant drops the final full stop of a translated message.
+    assert str(failure).startswith(message[key])
+    assert str(failure).removesuffix(".").endswith(f"({error})")
+    assert not list(init_integration.async_get_active_flows(hass, {SOURCE_REAUTH}))
 
 
 async def test_connection_error(
@@ -248,7 +328,7 @@ async def test_connection_error(
     coordinator = init_integration.runtime_data.coordinator
     assert not coordinator.last_update_success
     # Stopping the simulator takes long enough for a second try on the test loop's clock.
-    failures = coordinator.consecutive_failures
+    failures = coordinator.backoff.failures
     assert failures >= 1
     assert coordinator.update_interval == timedelta(seconds=60 * 2 ** (failures - 1))
     assert hass.states.get("sensor.garage_charger_status").state == STATE_UNAVAILABLE
@@ -299,18 +379,22 @@ async def test_list_refusing_fresh_tokens_is_no_reauth(
     assert f"HTTP {status}" in str(error)
     assert entry.data[CONF_TOKEN_ACCEPTED] is False
 
-    # 40 minutes more (within the renewed token's lifetime).
+    # Five more polls, backing off, in 30 minutes (within the renewed token's lifetime).
     polls = owned_count(simulator)
-    for _ in range(8):
-        await tick(hass, freezer, simulator, 300)
-    assert owned_count(simulator) - polls == 8  # one request per (backed-off) poll
+    waits: list[float] = []
+    for _ in range(5):
+        assert coordinator.update_interval is not None
+        waits.append(coordinator.update_interval.total_seconds())
+        await tick(hass, freezer, simulator, waits[-1])
+    assert waits == [60, 120, 240, 480, 900]
+    assert owned_count(simulator) - polls == 5  # one request per (backed-off) poll
     assert vendor.logins == 2
     assert simulator.log.count("chargeamps", LOGIN) == 2
     assert not list(entry.async_get_active_flows(hass, {SOURCE_REAUTH}))
 
     # The list answers again: the same token works, no login, everything is back.
     simulator.faults.clear()
-    await tick(hass, freezer, simulator, 300)
+    await tick(hass, freezer, simulator, 900)
     assert hass.states.get("sensor.garage_charger_status").state == "online"
     assert vendor.logins == 2
     assert entry.data[CONF_TOKEN_ACCEPTED] is True
@@ -420,9 +504,7 @@ async def test_options_apply_without_restart(
     entry = init_integration
     coordinator = entry.runtime_data.coordinator
     result = await hass.config_entries.options.async_init(entry.entry_id)
-    await hass.config_entries.options.async_configure(
-        result["flow_id"], {CONF_UPDATE_INTERVAL: 300}
-    )
+    await hass.config_entries.options.async_configure(result["flow_id"], {CONF_SCAN_INTERVAL: 300})
     await hass.async_block_till_done()
     assert entry.runtime_data.coordinator is coordinator  # not reloaded
     assert coordinator.update_interval == timedelta(seconds=300)
@@ -436,9 +518,7 @@ async def test_options_apply_without_restart(
 
     # Saving the same interval again does nothing.
     result = await hass.config_entries.options.async_init(entry.entry_id)
-    await hass.config_entries.options.async_configure(
-        result["flow_id"], {CONF_UPDATE_INTERVAL: 300}
-    )
+    await hass.config_entries.options.async_configure(result["flow_id"], {CONF_SCAN_INTERVAL: 300})
     await hass.async_block_till_done()
     assert owned_count(simulator) == polls + 1
 
@@ -482,10 +562,10 @@ async def test_options_while_not_loaded(
     assert mock_config_entry.state is ConfigEntryState.SETUP_RETRY
     result = await hass.config_entries.options.async_init(mock_config_entry.entry_id)
     result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {CONF_UPDATE_INTERVAL: 120}
+        result["flow_id"], {CONF_SCAN_INTERVAL: 120}
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert mock_config_entry.options == {CONF_UPDATE_INTERVAL: 120}
+    assert mock_config_entry.options == {CONF_SCAN_INTERVAL: 120}
     simulator.faults.clear()
     assert await hass.config_entries.async_reload(mock_config_entry.entry_id)
     await hass.async_block_till_done()
@@ -503,7 +583,7 @@ async def test_options_during_backoff(
     simulator.faults.inject("chargeamps", "/api/users/chargepoints/owned", status=500)
     await tick(hass, freezer, simulator, 60)
     await tick(hass, freezer, simulator, 60)
-    coordinator.set_base_interval(timedelta(seconds=30))
+    coordinator.set_interval(timedelta(seconds=30))
     # The running back-off is kept; the new interval applies once the cloud heals.
     assert coordinator.update_interval == timedelta(seconds=120)
     simulator.faults.clear()
@@ -614,7 +694,7 @@ async def test_device_removed_by_user_comes_back(
     await hass.async_block_till_done()
     assert hass.states.get("sensor.carport_charger_status") is None
     await tick(hass, freezer, simulator, 60)
-    assert entry.runtime_data.coordinator.missing == set()
+    assert entry.runtime_data.coordinator.devices.missing == set()
 
     vendor.charge_points[AURA_ID] = aura
     await tick(hass, freezer, simulator, 60)
@@ -664,7 +744,7 @@ async def test_one_empty_or_partial_answer_keeps_devices(
     assert {
         e.unique_id for e in er.async_entries_for_config_entry(entities, entry.entry_id)
     } == unique_ids
-    assert entry.runtime_data.coordinator.missing == set()
+    assert entry.runtime_data.coordinator.devices.missing == set()
     assert "does not generate unique IDs" not in caplog.text
 
     # A failed poll between two answers that lack a charger does not reset the count.
@@ -792,7 +872,7 @@ async def test_logins_per_simulated_day(
 ) -> None:
     """One login per token lifetime: a day of polling every 5 minutes needs 27 logins."""
     mock_config_entry.add_to_hass(hass)
-    hass.config_entries.async_update_entry(mock_config_entry, options={CONF_UPDATE_INTERVAL: 300})
+    hass.config_entries.async_update_entry(mock_config_entry, options={CONF_SCAN_INTERVAL: 300})
     assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
     await hass.async_block_till_done()
     for _ in range(288):
@@ -818,8 +898,8 @@ async def test_flow_and_setup_log_in_once(
             CONF_PASSWORD: ACCOUNT_PASSWORD,
             "advanced": {
                 CONF_HOST_NAME: "my.charge.space",
-                CONF_BASE_URL: simulator.url("chargeamps"),
-                CONF_UPDATE_INTERVAL: 60,
+                CONF_API_URL: simulator.url("chargeamps"),
+                CONF_SCAN_INTERVAL: 60,
             },
         },
     )
@@ -859,7 +939,7 @@ async def test_saved_token_expired_or_refused(
     valid_for, revoked = case
     async with aiohttp.ClientSession() as session:
         client = ChargeAmpsClient(
-            session, ACCOUNT_EMAIL, ACCOUNT_PASSWORD, base_url=simulator.url("chargeamps")
+            session, ACCOUNT_EMAIL, ACCOUNT_PASSWORD, api_url=simulator.url("chargeamps")
         )
         await client.async_login()
     assert client.token is not None
@@ -879,3 +959,89 @@ async def test_saved_token_expired_or_refused(
     assert vendor.logins == 2
     assert owned_count(simulator) == (2 if revoked else 1)
     assert mock_config_entry.data[CONF_TOKEN] != client.token
+
+
+async def test_migrate_entry_of_version_1_1(
+    hass: HomeAssistant, simulator: Simulator, vendor: ChargeAmpsVendor
+) -> None:
+    """An entry saved by version 1.1 loads with its keys renamed and its values kept."""
+    url = simulator.url("chargeamps")
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title=ACCOUNT_EMAIL,
+        unique_id=ACCOUNT_EMAIL,
+        version=1,
+        minor_version=1,
+        data={
+            CONF_EMAIL: ACCOUNT_EMAIL,
+            CONF_PASSWORD: ACCOUNT_PASSWORD,
+            CONF_HOST_NAME: "sim.example",
+            "base_url": url,
+        },
+        options={"update_interval": 120},
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.LOADED
+    assert (entry.version, entry.minor_version) == (1, 2)
+    data = dict(entry.data)
+    assert data.pop(CONF_TOKEN)
+    assert data.pop(CONF_TOKEN_VALID_UNTIL)
+    assert data.pop(CONF_TOKEN_ACCEPTED) is True
+    assert data == {
+        CONF_EMAIL: ACCOUNT_EMAIL,
+        CONF_PASSWORD: ACCOUNT_PASSWORD,
+        CONF_HOST_NAME: "sim.example",
+        CONF_API_URL: url,
+    }
+    assert entry.options == {CONF_SCAN_INTERVAL: 120}
+    # The renamed values are the ones used: the simulator's URL and host, every 120 s.
+    assert entry.runtime_data.client.api_url == url
+    assert vendor.last_login["hostName"] == "sim.example"
+    assert entry.runtime_data.coordinator.update_interval == timedelta(seconds=120)
+    assert owned_count(simulator) == 1
+    assert hass.states.get("sensor.garage_charger_status").state == "online"
+
+
+async def test_migrate_entry_without_the_old_keys(hass: HomeAssistant) -> None:
+    """A version 1.1 entry that never stored a URL or an interval keeps using the defaults."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        unique_id=ACCOUNT_EMAIL,
+        minor_version=1,
+        data={CONF_EMAIL: ACCOUNT_EMAIL, CONF_PASSWORD: ACCOUNT_PASSWORD},
+        options={},
+    )
+    entry.add_to_hass(hass)
+    # Not set up further: without a URL it would ask the real service.
+    with patch("custom_components.charge_amps_monitor.async_setup_entry", return_value=True):
+        assert await hass.config_entries.async_setup(entry.entry_id)
+    assert entry.minor_version == 2
+    assert entry.data == {CONF_EMAIL: ACCOUNT_EMAIL, CONF_PASSWORD: ACCOUNT_PASSWORD}
+    assert entry.options == {}
+
+
+async def test_migrate_refuses_a_newer_major_version(hass: HomeAssistant) -> None:
+    """An entry of a future major version is left alone and not set up."""
+    data = {CONF_EMAIL: ACCOUNT_EMAIL, CONF_PASSWORD: ACCOUNT_PASSWORD, "base_url": "x"}
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        unique_id=ACCOUNT_EMAIL,
+        version=2,
+        minor_version=1,
+        data=data,
+        options={"update_interval": 120},
+    )
+    entry.add_to_hass(hass)
+    with patch(
+        "custom_components.charge_amps_monitor.async_setup_entry", return_value=True
+    ) as setup_entry:
+        assert not await hass.config_entries.async_setup(entry.entry_id)
+    assert entry.state is ConfigEntryState.MIGRATION_ERROR
+    assert setup_entry.call_count == 0
+    # Home Assistant may refuse it before asking the integration, which refuses it too.
+    assert not await async_migrate_entry(hass, entry)
+    assert (entry.version, entry.minor_version) == (2, 1)
+    assert entry.data == data
+    assert entry.options == {"update_interval": 120}

@@ -40,13 +40,13 @@ def test_charge_amps_monitor_end_to_end(hass_env: HassEnv) -> None:
     defaults = {field["name"]: field.get("default") for field in fields["advanced"]["schema"]}
     assert defaults == {
         "host_name": "my.charge.space",
-        "base_url": "https://my.charge.space",
-        "update_interval": 60,
+        "api_url": "https://my.charge.space",
+        "scan_interval": 60,
     }
 
     steps = hass_env.dev_steps(DOMAIN)
     # One step: the credentials, with the simulator's URL in the collapsed advanced section.
-    assert len(steps) == 1 and "base_url" in steps[0]["advanced"]
+    assert len(steps) == 1 and "api_url" in steps[0]["advanced"]
     hass_env.sim("POST", f"{CONTROL}/account", {"revoke_tokens": True})
     logins_before = hass_env.sim("GET", f"{CONTROL}/state")["logins"]
     result = hass_env.add_entry(DOMAIN, steps)
@@ -122,7 +122,7 @@ def test_charge_amps_monitor_end_to_end(hass_env: HassEnv) -> None:
     )
 
     # The options flow applies the interval at once, without reloading the entry.
-    result = hass_env.set_options(entry["entry_id"], {"update_interval": 300})
+    result = hass_env.set_options(entry["entry_id"], {"scan_interval": 300})
     assert result["type"] == "create_entry", result
     diagnostics = hass_env.wait_for(
         lambda: (

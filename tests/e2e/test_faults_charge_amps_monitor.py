@@ -166,10 +166,10 @@ def cam_entry(hass_env: HassEnv) -> Generator[ChargeAmps]:
         timeout=60,
     )
     options = hass_env.diagnostics(entry["entry_id"])["data"]["entry"]["options"]
-    cam = ChargeAmps(hass_env, entry["entry_id"], int(options.get("update_interval", 60)))
+    cam = ChargeAmps(hass_env, entry["entry_id"], int(options.get("scan_interval", 60)))
     hass_env.wait_for(lambda: cam.stored().get("token"), timeout=30)
     cam.remember_secrets()
-    result = hass_env.set_options(cam.entry_id, {"update_interval": CAMPAIGN_INTERVAL})
+    result = hass_env.set_options(cam.entry_id, {"scan_interval": CAMPAIGN_INTERVAL})
     assert result["type"] == "create_entry", result
     if SPARE not in cam.chargers():
         hass_env.sim(
@@ -180,7 +180,7 @@ def cam_entry(hass_env: HassEnv) -> Generator[ChargeAmps]:
     yield cam
     # The spare charger leaves the account (the integration drops it after two answers).
     hass_env.sim("DELETE", f"{CONTROL}/chargers/{SPARE}")
-    hass_env.set_options(cam.entry_id, {"update_interval": cam.interval_before})
+    hass_env.set_options(cam.entry_id, {"scan_interval": cam.interval_before})
 
 
 @pytest.fixture
@@ -299,7 +299,7 @@ def test_persistent_401_starts_one_reauth(cam: ChargeAmps, hass_env: HassEnv) ->
 
 # --- the list refuses the token the login issued ---------------------------------------------
 
-REFUSED_MESSAGE = "Charge Amps accepted the sign-in but refused the list of chargers (HTTP {})"
+REFUSED_MESSAGE = "The cloud accepted the credentials but refused this request (HTTP {})"
 
 
 @pytest.mark.parametrize("status", [403, 401])

@@ -363,6 +363,42 @@ def test_charger_vanishes_and_returns(hass_env: HassEnv, charger: Charger) -> No
     _healed(hass_env, charger)
 
 
+def test_refused_writes_are_translated(hass_env: HassEnv, charger: Charger) -> None:
+    """A change the cloud refuses fails with the shared, translated message; nothing changes.
+
+    401/403 to a working login is the endpoint's refusal (no reauth), 400/422 refuses the
+    values, 5xx is an outage; the switch keeps its state and the entry stays loaded.
+    """
+    lock = "switch.ohme_home_pro_lock_buttons"
+    before = hass_env.state(lock)
+    action = "turn_off" if before == "on" else "turn_on"
+    cases = [
+        (
+            403,
+            "endpoint_refused",
+            "refused this request (HTTP 403). Signing in again will not help",
+        ),
+        (422, "rejected", "The cloud refused the command (Ohme API error: /v1/chargeDevices/"),
+        (503, "cannot_connect", "Could not reach the cloud (Ohme API error: /v1/chargeDevices/"),
+    ]
+    logins = _count(hass_env, LOGIN)
+    for status, key, message in cases:
+        fault = hass_env.fault(VENDOR, "/v1/chargeDevices/*/appSettings", status=status)
+        try:
+            reply = hass_env.ws_call_service("switch", action, {"entity_id": lock})
+        finally:
+            hass_env.sim("DELETE", f"/_sim/faults/{fault}")
+        assert reply["success"] is False, reply
+        assert reply["error"]["translation_key"] == key, reply
+        assert message in reply["error"]["message"], reply
+        assert "Traceback" not in reply["error"]["message"]
+        assert hass_env.state(lock) == before
+    assert _count(hass_env, LOGIN) == logins
+    assert _reauth_flows(hass_env) == []
+    assert _loaded(hass_env, charger.entry_id)
+    assert _all_available(hass_env, charger)
+
+
 def _device(hass_env: HassEnv) -> dict[str, Any]:
     """Return what the actions could change in the simulated cloud (control API)."""
     state = hass_env.sim("GET", "/_sim/ohme/state")

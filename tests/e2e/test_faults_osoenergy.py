@@ -32,8 +32,8 @@ ANCHOR = "water_heater.bathroom_heater"  # the entity asked to refresh (any enti
 SLUGS = {S200: "bathroom_heater", S300: "basement_heater", SPARE: "fault_campaign_heater"}
 CLIENT_TIMEOUT = 15.0  # custom_components/osoenergy/api.py DEFAULT_TIMEOUT
 UNAVAILABLE = "unavailable"
-# The translated message of a command its endpoint refuses (exceptions.command_refused).
-REFUSED = "refused this command"
+# The translated message of a command its endpoint refuses (exceptions.endpoint_refused).
+REFUSED = "accepted the credentials but refused this request"
 
 
 @dataclass
@@ -459,7 +459,7 @@ def test_command_refused_by_its_endpoint(
         assert reply["success"] is False, reply
         error = reply["error"]
         assert error["code"] == "home_assistant_error", error
-        assert error["translation_key"] == "command_refused", error
+        assert error["translation_key"] == "endpoint_refused", error
         assert error["translation_placeholders"] == {"status": str(status)}
         assert REFUSED in error["message"]
         assert oso.polls() >= polls + 1

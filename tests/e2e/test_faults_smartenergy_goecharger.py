@@ -2,8 +2,10 @@
 
 Every test injects one fault, checks that the charger's entities become unavailable (and what
 else the fault must cause: a reauth flow, no request before Retry-After, ...), clears it and
-checks that the entities are back within one poll. The module shortens the scan interval to
-the minimum of the options (10 s) to stay fast and restores the default at the end.
+checks that the entities are back by the next poll. The first failure keeps the interval and
+the second in a row doubles it, so that poll comes within two intervals. The module shortens
+the scan interval to the minimum of the options (10 s) to stay fast and restores the default
+at the end.
 
 go-e has no login: a token "expires" when the owner generates a new one in the app, and the
 old one gets HTTP 401 from then on. Only /api/status, which every poll needs (and the config
@@ -35,6 +37,9 @@ ROTATED_TOKEN = "sim-goe-051215-renewed"
 INTERVAL = 10  # seconds, the shortest scan interval the options allow
 DEFAULT_INTERVAL = 30
 ONE_POLL = INTERVAL + 5  # one poll plus the request and the state writes
+# The next poll after an outage of one or two failed polls: the second failure in a row
+# doubles the interval.
+NEXT_POLL = 2 * INTERVAL + 5
 CLIENT_TIMEOUT = 15  # api.REQUEST_TIMEOUT
 
 TRANSLATIONS = json.loads(
@@ -109,7 +114,7 @@ def _outage(hass_env: HassEnv, charger: Charger, timeout: float = ONE_POLL) -> N
     assert _loaded(hass_env, charger.entry_id), "the entry stays loaded during an outage"
 
 
-def _healed(hass_env: HassEnv, charger: Charger, within: float = ONE_POLL) -> float:
+def _healed(hass_env: HassEnv, charger: Charger, within: float = NEXT_POLL) -> float:
     """Wait (without asking for a refresh) until every entity is back; return how long."""
     start = time.monotonic()
     hass_env.wait_for(lambda: _all_available(hass_env, charger), timeout=within)
@@ -277,7 +282,7 @@ def test_write_refused_by_the_set_endpoint(
             assert reply["success"] is False, (action, reply)
             error = reply["error"]
             assert error["code"] == "home_assistant_error", (action, error)
-            assert error["translation_key"] == "write_refused", (action, error)
+            assert error["translation_key"] == "endpoint_refused", (action, error)
             assert f"HTTP {status}" in error["message"], (action, error)
         assert _fault_hits(hass_env, fault) == len(calls)
         assert _reauth_flows(hass_env) == []
@@ -336,8 +341,14 @@ def test_500_503_burst(hass_env: HassEnv, charger: Charger) -> None:
     assert _fault_hits(hass_env, first) == 1
     hass_env.wait_for(lambda: _fault_hits(hass_env, second) == 1, timeout=ONE_POLL)
     assert _all_unavailable(hass_env, charger)
-    # The burst is over by itself; the next poll heals.
+    # The burst is over by itself; the next poll heals. It comes two intervals after the
+    # second failure: the second failure in a row doubles the interval.
     _healed(hass_env, charger)
+    requests = _status_requests(hass_env)
+    failed = next(r for r in reversed(requests) if r["status"] == 503)
+    after = [r for r in requests if r["at"] > failed["at"]]
+    assert after[0]["status"] == 200, after
+    assert after[0]["at"] - failed["at"] >= 2 * INTERVAL - 1, (failed, after[0])
 
 
 def test_request_slower_than_the_timeout(hass_env: HassEnv, charger: Charger) -> None:

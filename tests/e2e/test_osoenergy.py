@@ -39,13 +39,13 @@ def test_form_keeps_what_was_typed(hass_env: HassEnv) -> None:
     """After a refused key the form comes back as the user filled it: the key, and the API
     URL in the collapsed section (as the frontend receives it: a suggested value, which it
     prefers over the default), not the real cloud's URL."""
-    url = hass_env.dev_steps(DOMAIN)[0]["advanced"]["base_url"]
+    url = hass_env.dev_steps(DOMAIN)[0]["advanced"]["api_url"]
     flow = hass_env.api("POST", "/api/config/config_entries/flow", {"handler": DOMAIN})
     try:
         result = hass_env.api(
             "POST",
             f"/api/config/config_entries/flow/{flow['flow_id']}",
-            {"api_key": "typo", "advanced": {"base_url": url}},
+            {"api_key": "typo", "advanced": {"api_url": url}},
         )
         assert result["type"] == "form"
         assert result["errors"] == {"base": "invalid_auth"}
@@ -53,9 +53,9 @@ def test_form_keeps_what_was_typed(hass_env: HassEnv) -> None:
         assert _field(schema, "api_key")["description"] == {"suggested_value": "typo"}
         advanced = _field(schema, "advanced")
         assert advanced["type"] == "expandable"
-        base_url = _field(advanced["schema"], "base_url")
-        assert base_url["description"] == {"suggested_value": url}
-        assert base_url["default"] == "https://api.osoenergy.no/water-heater-api"
+        api_url = _field(advanced["schema"], "api_url")
+        assert api_url["description"] == {"suggested_value": url}
+        assert api_url["default"] == "https://api.osoenergy.no/water-heater-api"
     finally:
         hass_env.api("DELETE", f"/api/config/config_entries/flow/{flow['flow_id']}")
 

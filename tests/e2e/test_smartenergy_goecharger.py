@@ -34,8 +34,10 @@ def _refresh(hass_env: HassEnv, entity_id: str) -> None:
 
 def _idle_charger_steps(steps: list[dict[str, Any]], **fields: str) -> list[dict[str, Any]]:
     """The form input for the idle charger: its serial, token and URL, plus ``fields``."""
-    url = steps[0]["advanced"]["url"].replace(SERIAL, IDLE_SERIAL)
-    return [{"serial": IDLE_SERIAL, "api_token": IDLE_TOKEN, "advanced": {"url": url}, **fields}]
+    url = steps[0]["advanced"]["api_url"].replace(SERIAL, IDLE_SERIAL)
+    return [
+        {"serial": IDLE_SERIAL, "api_token": IDLE_TOKEN, "advanced": {"api_url": url}, **fields}
+    ]
 
 
 def _add_idle_charger(hass_env: HassEnv, steps: list[dict[str, Any]], **fields: str) -> str:

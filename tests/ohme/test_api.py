@@ -26,7 +26,9 @@ from custom_components.ohme.api import (
     OhmeConnectionError,
     OhmeEndpointRefusedError,
     OhmeRateLimitError,
+    OhmeRejectedError,
     OhmeResponseError,
+    OhmeServerError,
 )
 from simulator import Simulator
 from simulator.ohme import EMAIL, PASSWORD, OhmeVendor
@@ -234,7 +236,8 @@ async def test_login_refused(client: OhmeClient) -> None:
 @pytest.mark.parametrize(
     ("kwargs", "error"),
     [
-        ({"status": 500}, OhmeApiError),
+        ({"status": 404}, OhmeApiError),
+        ({"status": 500}, OhmeServerError),
         ({"status": 429, "headers": {"Retry-After": "120"}}, OhmeRateLimitError),
         ({"exception": aiohttp.ClientConnectionError()}, OhmeConnectionError),
         ({"exception": TimeoutError()}, OhmeConnectionError),
@@ -242,7 +245,10 @@ async def test_login_refused(client: OhmeClient) -> None:
     ],
 )
 async def test_errors(client: OhmeClient, kwargs: dict[str, Any], error: type[Exception]) -> None:
-    """HTTP, network, timeout and JSON failures are wrapped in the client's errors."""
+    """HTTP, network, timeout and JSON failures are wrapped in the client's errors.
+
+    A 5xx is an outage (a connection error) that still carries the path and status.
+    """
     with aioresponses() as mock:
         _login(mock)
         mock.get(f"{API}/v1/chargeSessions", **kwargs)
@@ -250,6 +256,24 @@ async def test_errors(client: OhmeClient, kwargs: dict[str, Any], error: type[Ex
             await client.async_get_charge_session()
     if isinstance(err.value, OhmeRateLimitError):
         assert err.value.retry_after == 120
+    if isinstance(err.value, OhmeServerError):  # an outage, and still an API status
+        assert isinstance(err.value, OhmeConnectionError)
+        assert (err.value.path, err.value.status) == ("/v1/chargeSessions", 500)
+
+
+@pytest.mark.parametrize("status", [400, 422])
+async def test_refused_write_values(client: OhmeClient, status: int) -> None:
+    """A write answered 400/422 had its values refused; a read answered 400 did not write."""
+    with aioresponses() as mock:
+        _login(mock)
+        mock.put(f"{API}/v1/car/car1/select", status=status)
+        with pytest.raises(OhmeRejectedError) as err:
+            await client.async_select_car("car1")
+        assert (err.value.path, err.value.status) == ("/v1/car/car1/select", status)
+        mock.get(f"{API}/v1/chargeSessions", status=status)
+        with pytest.raises(OhmeApiError) as read_err:
+            await client.async_get_charge_session()
+        assert not isinstance(read_err.value, OhmeRejectedError)
 
 
 @pytest.mark.parametrize("header", [None, "soon"])
@@ -288,7 +312,7 @@ async def test_login_failures(
 
 
 async def test_writes_wire_format(client: OhmeClient) -> None:
-    """Every write uses the reference's path, query and body; any 2xx is success."""
+    """Every write uses Ohme's path, query and body (as ohmepy sends them); any 2xx succeeds."""
     with aioresponses() as mock:
         _login(mock)
         rule = f"{API}/v2/users/me/charge-rules/rule1?persist=true&recalculateSession=true"
@@ -371,7 +395,12 @@ async def test_reads(client: OhmeClient) -> None:
 def test_status_and_mode(
     mode: str | None, watt: int, status: ChargerStatus, charge_mode: ChargerMode | None
 ) -> None:
-    """Status and mode are derived as in reference section 4."""
+    """Ohme derives the status from the mode, and from the power while plugged in.
+
+    DISCONNECTED, PENDING_APPROVAL, STOPPED and FINISHED_CHARGE fix the status; any other
+    mode, or none, means plugged in, or charging while power flows. The charge mode is None
+    outside smart charge, max charge and paused (STOPPED).
+    """
     session = ChargeSession.from_json([{"mode": mode, "power": {"watt": watt}}])
     assert session.status is status
     assert session.mode is charge_mode

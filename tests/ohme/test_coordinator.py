@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from unittest.mock import patch
 
 from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
 from homeassistant.const import STATE_UNAVAILABLE
@@ -11,7 +12,7 @@ from homeassistant.helpers.aiohttp_client import async_get_clientsession
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.ohme.api import ChargeSession
+from custom_components.ohme.api import ChargeSession, OhmeConnectionError
 from custom_components.ohme.coordinator import _new_session
 from simulator import Simulator
 from simulator.ohme import OhmeVendor
@@ -74,11 +75,16 @@ async def test_unavailable_and_recovery(
 async def test_malformed_answer_is_an_outage(
     hass: HomeAssistant, mock_entry: MockConfigEntry, simulator: Simulator, advance: Advance
 ) -> None:
-    """Malformed JSON is handled like an outage."""
+    """Malformed JSON is handled like an outage; the error says the answer was wrong."""
     await setup_entry(hass, mock_entry)
     simulator.faults.inject("ohme", "/v1/chargeSessions", malformed=True, remaining=1)
     await advance(30)
     assert hass.states.get(STATUS).state == STATE_UNAVAILABLE
+    error = mock_entry.runtime_data.session.last_exception
+    assert error.translation_key == "api_error"
+    assert error.translation_placeholders == {
+        "error": "Ohme answered malformed JSON for /v1/chargeSessions"
+    }
     await advance(30)
     assert hass.states.get(STATUS).state == "unplugged"
 
@@ -164,29 +170,105 @@ async def test_endpoint_refusal_is_an_outage_not_a_reauth(  # noqa: PLR0917
     """The login works but the poll's endpoint refuses the new token: unavailable, no reauth.
 
     One token renewal in all (not one per poll), no password login after setup, and the
-    entities come back by themselves when the endpoint answers again.
+    entities come back by themselves when the endpoint answers again. The message gives the
+    status; the path is in the debug log.
     """
     await setup_entry(hass, mock_entry)
+    coordinator = mock_entry.runtime_data.session
     body = f'{{"status":{status},"error":"Unauthorized","message":"Unauthorised"}}'
     fault = simulator.faults.inject("ohme", "/v1/chargeSessions", status=status, body=body)
-    for _ in range(6):
-        await advance(30)
+    for _ in range(4):
+        await advance(coordinator.update_interval.total_seconds())
+    assert fault.hits == 5  # the first poll renewed the token and asked again
     assert hass.states.get(STATUS).state == STATE_UNAVAILABLE
+    assert coordinator.last_exception.translation_key == "endpoint_refused"
+    assert coordinator.last_exception.translation_placeholders == {"status": str(status)}
+    assert f"Ohme refuses /v1/chargeSessions to this account (HTTP {status})" in caplog.text
     assert hass.config_entries.flow.async_progress() == []
     assert mock_entry.state is ConfigEntryState.LOADED
     assert simulator.log.count("ohme", LOGIN) == 1
     assert simulator.log.count("ohme", REFRESH) == 1
-    assert "re-authenticate" not in caplog.text
+    assert "re-authenticate" not in caplog.text.lower()
     simulator.faults.remove(fault.id)
-    await advance(30)
+    await advance(coordinator.update_interval.total_seconds())
     assert hass.states.get(STATUS).state == "unplugged"
     assert simulator.log.count("ohme", LOGIN) == 1
+
+
+async def test_failures_in_a_row_stretch_the_interval(
+    hass: HomeAssistant, mock_entry: MockConfigEntry, simulator: Simulator, advance: Advance
+) -> None:
+    """One failure keeps 30 s; each further one doubles it, up to 15 minutes; success resets.
+
+    Each failure is a poll that reached the cloud; the error says what it was.
+    """
+    await setup_entry(hass, mock_entry)
+    coordinator = mock_entry.runtime_data.session
+    fault = simulator.faults.inject("ohme", "/v1/chargeSessions", status=502)
+    intervals = []
+    for _ in range(7):
+        await advance(coordinator.update_interval.total_seconds())
+        intervals.append(coordinator.update_interval.total_seconds())
+    assert intervals == [30, 60, 120, 240, 480, 900, 900]
+    assert fault.hits == 7
+    assert coordinator.last_exception.translation_key == "cannot_connect"  # 5xx: an outage
+    assert coordinator.last_exception.translation_placeholders == {
+        "error": "Ohme API error: /v1/chargeSessions answered HTTP 502"
+    }
+    assert hass.states.get(STATUS).state == STATE_UNAVAILABLE
+    simulator.faults.remove(fault.id)
+    await advance(900)
+    assert coordinator.update_interval == timedelta(seconds=30)
+    assert hass.states.get(STATUS).state == "charging"  # the simulated car plugged in meanwhile
+
+
+async def test_unreachable_cloud_is_cannot_connect(
+    hass: HomeAssistant, mock_entry: MockConfigEntry, advance: Advance
+) -> None:
+    """A network error or timeout says the cloud could not be reached."""
+    await setup_entry(hass, mock_entry)
+    coordinator = mock_entry.runtime_data.session
+    with patch.object(
+        coordinator.client,
+        "async_get_charge_session",
+        side_effect=OhmeConnectionError("Cannot reach Ohme (/v1/chargeSessions): TimeoutError()"),
+    ):
+        await advance(30)
+    assert coordinator.last_exception.translation_key == "cannot_connect"
+    assert coordinator.last_exception.translation_placeholders == {
+        "error": "Cannot reach Ohme (/v1/chargeSessions): TimeoutError()"
+    }
+    assert hass.states.get(STATUS).state == STATE_UNAVAILABLE
+    await advance(30)
+    assert hass.states.get(STATUS).state == "unplugged"
+
+
+async def test_account_failures_keep_its_interval(
+    hass: HomeAssistant, mock_entry: MockConfigEntry, simulator: Simulator, advance: Advance
+) -> None:
+    """The 30-minute account poll is longer than the back-off cap: failures keep it."""
+    await setup_entry(hass, mock_entry)
+    account = mock_entry.runtime_data.account
+    fault = simulator.faults.inject("ohme", "/v1/users/me/account", status=500)
+    for _ in range(3):
+        await advance(1800)
+        assert account.update_interval == timedelta(minutes=30)
+    assert fault.hits == 3
+    assert not account.last_update_success
+    assert mock_entry.runtime_data.session.update_interval == timedelta(seconds=30)
+    simulator.faults.remove(fault.id)
+    await advance(1800)
+    assert account.last_update_success
 
 
 async def test_rate_limit_backs_off(
     hass: HomeAssistant, mock_entry: MockConfigEntry, simulator: Simulator, advance: Advance
 ) -> None:
-    """HTTP 429 stretches the poll interval to Retry-After, then returns to 30 s."""
+    """HTTP 429: no request at all until Retry-After, the next poll just after it, then 30 s.
+
+    A refresh asked for meanwhile (an automation's update_entity) fails at once with the
+    seconds left, without a request.
+    """
     await setup_entry(hass, mock_entry)
     coordinator = mock_entry.runtime_data.session
     simulator.faults.inject(
@@ -194,10 +276,18 @@ async def test_rate_limit_backs_off(
     )
     await advance(30)
     assert coordinator.update_interval == timedelta(seconds=301)  # one second of slack
-    before = simulator.log.count("ohme", SESSIONS)
-    await advance(120)
-    assert simulator.log.count("ohme", SESSIONS) == before
-    await advance(200)
+    assert coordinator.last_exception.translation_key == "rate_limited"
+    assert coordinator.last_exception.translation_placeholders == {"seconds": "300"}
+    before = simulator.log.count("ohme")
+    await advance(100)
+    await coordinator.async_refresh()
+    assert coordinator.last_exception.translation_key == "rate_limited"
+    assert coordinator.last_exception.translation_placeholders == {"seconds": "200"}
+    assert coordinator.update_interval == timedelta(seconds=201)
+    await advance(199)
+    assert simulator.log.count("ohme") == before
+    await advance(2)
+    assert simulator.log.count("ohme", SESSIONS) > 0
     assert coordinator.update_interval == timedelta(seconds=30)
     assert hass.states.get(STATUS).state == "unplugged"
 
@@ -205,11 +295,18 @@ async def test_rate_limit_backs_off(
 async def test_rate_limit_without_retry_after(
     hass: HomeAssistant, mock_entry: MockConfigEntry, simulator: Simulator, advance: Advance
 ) -> None:
-    """Without Retry-After the back-off is five minutes."""
+    """Without Retry-After the wait is five minutes, or the interval where that is longer."""
     await setup_entry(hass, mock_entry)
     simulator.faults.inject("ohme", "/v1/chargeSessions", status=429, remaining=1)
     await advance(30)
     assert mock_entry.runtime_data.session.update_interval == timedelta(minutes=5, seconds=1)
+    await advance(301)
+    assert mock_entry.runtime_data.session.update_interval == timedelta(seconds=30)
+    account = mock_entry.runtime_data.account
+    simulator.faults.inject("ohme", "/v1/users/me/account", status=429, remaining=1)
+    await advance(1800 - 331)
+    assert account.last_exception.translation_key == "rate_limited"
+    assert account.update_interval == timedelta(minutes=30, seconds=1)
 
 
 @pytest.mark.parametrize("plugged_in", [False, True])

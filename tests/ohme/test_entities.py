@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from typing import Any
+from unittest.mock import patch
 
 from homeassistant.config_entries import SOURCE_REAUTH
 from homeassistant.const import ATTR_ENTITY_ID, STATE_UNAVAILABLE
@@ -12,7 +13,7 @@ from homeassistant.exceptions import HomeAssistantError
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.ohme.api import Car, ChargeSession
+from custom_components.ohme.api import Car, ChargeSession, OhmeConnectionError
 from custom_components.ohme.select import vehicle_labels
 from simulator import Simulator
 from simulator.ohme import OhmeVendor
@@ -399,9 +400,71 @@ async def test_write_failure_changes_nothing(
     simulator.faults.inject("ohme", "/v2/users/me/charge-rules/*", status=500)
     with pytest.raises(HomeAssistantError) as err:
         await _call(hass, "number", "set_value", TARGET, value=30)
-    assert err.value.translation_key == "api_failed"
+    assert err.value.translation_key == "cannot_connect"
+    assert err.value.translation_placeholders["error"].startswith("Ohme API error: /v2/users/")
+    assert err.value.translation_placeholders["error"].endswith(" answered HTTP 500")
     assert hass.states.get(TARGET).state == "80"
     assert vendor.rule["targetPercent"] == 80
+
+
+@pytest.mark.parametrize("status", [400, 422])
+async def test_write_values_refused(
+    hass: HomeAssistant, mock_entry: MockConfigEntry, simulator: Simulator, status: int
+) -> None:
+    """Ohme refusing a write's values (400/422) says the command was refused."""
+    await setup_entry(hass, mock_entry)
+    simulator.faults.inject("ohme", "/v1/chargeDevices/*/appSettings", status=status)
+    with pytest.raises(HomeAssistantError) as err:
+        await _call(hass, "switch", "turn_on", "switch.ohme_home_pro_lock_buttons")
+    assert err.value.translation_key == "rejected"
+    assert err.value.translation_placeholders == {
+        "error": f"Ohme API error: /v1/chargeDevices/OHME-SIM-0001/appSettings answered HTTP {status}"
+    }
+    assert hass.states.get("switch.ohme_home_pro_lock_buttons").state == "off"
+
+
+async def test_write_cannot_connect(hass: HomeAssistant, mock_entry: MockConfigEntry) -> None:
+    """A write that cannot reach Ohme says so and changes nothing."""
+    await setup_entry(hass, mock_entry)
+    client = mock_entry.runtime_data.client
+    with (
+        patch.object(client, "async_select_car", side_effect=OhmeConnectionError("timeout")),
+        pytest.raises(HomeAssistantError) as err,
+    ):
+        await _call(hass, "select", "select_option", VEHICLE, option="Tesla Model 3 (2019-)")
+    assert err.value.translation_key == "cannot_connect"
+    assert err.value.translation_placeholders == {"error": "timeout"}
+    assert hass.states.get(VEHICLE).state == "Nissan Leaf (2018-)"
+
+
+async def test_write_rate_limited_holds_every_request(
+    hass: HomeAssistant, mock_entry: MockConfigEntry, simulator: Simulator, advance: Advance
+) -> None:
+    """A write answered 429 says how long to wait; no request at all goes out until then."""
+    await setup_entry(hass, mock_entry)
+    simulator.faults.inject(
+        "ohme",
+        "/v1/chargeDevices/*/appSettings",
+        status=429,
+        headers={"Retry-After": "120"},
+        remaining=1,
+    )
+    with pytest.raises(HomeAssistantError) as err:
+        await _call(hass, "switch", "turn_on", "switch.ohme_home_pro_lock_buttons")
+    assert err.value.translation_key == "rate_limited"
+    assert err.value.translation_placeholders == {"seconds": "120"}
+    before = simulator.log.count("ohme")
+    with pytest.raises(HomeAssistantError) as err:
+        await _call(hass, "switch", "turn_on", "switch.ohme_home_pro_lock_buttons")
+    assert err.value.translation_key == "rate_limited"
+    await mock_entry.runtime_data.account.async_refresh()
+    for _ in range(3):
+        await advance(30)
+    assert simulator.log.count("ohme") == before
+    await advance(40)
+    await _call(hass, "switch", "turn_on", "switch.ohme_home_pro_lock_buttons")
+    assert hass.states.get("switch.ohme_home_pro_lock_buttons").state == "on"
+    assert simulator.log.count("ohme", "GET /ohme/v1/chargeSessions") > 0
 
 
 async def test_write_with_refused_credentials_starts_reauth(
@@ -431,10 +494,7 @@ async def test_write_refused_by_the_endpoint_is_not_a_reauth(
         with pytest.raises(HomeAssistantError) as err:
             await _call(hass, "switch", "turn_on", "switch.ohme_home_pro_lock_buttons")
         assert err.value.translation_key == "endpoint_refused"
-        assert err.value.translation_placeholders == {
-            "path": "/v1/chargeDevices/OHME-SIM-0001/appSettings",
-            "status": str(status),
-        }
+        assert err.value.translation_placeholders == {"status": str(status)}
     await hass.async_block_till_done()
     assert hass.config_entries.flow.async_progress() == []
     assert hass.states.get("switch.ohme_home_pro_lock_buttons").state == "off"

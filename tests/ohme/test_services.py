@@ -127,7 +127,10 @@ async def test_set_price_cap_cloud_failure(
             {"config_entry": mock_entry.entry_id, "price_cap": 10},
             blocking=True,
         )
-    assert err.value.translation_key == "api_failed"
+    assert err.value.translation_key == "cannot_connect"
+    assert err.value.translation_placeholders == {
+        "error": "Ohme API error: /v1/users/me/settings answered HTTP 503"
+    }
 
 
 async def test_set_price_cap_settings_without_cap(
@@ -143,4 +146,5 @@ async def test_set_price_cap_settings_without_cap(
             {"config_entry": mock_entry.entry_id, "price_cap": 10},
             blocking=True,
         )
-    assert err.value.translation_key == "api_failed"
+    assert err.value.translation_key == "api_error"
+    assert err.value.translation_placeholders == {"error": "Ohme settings have no price cap"}

@@ -38,12 +38,14 @@ def oso(simulator: Simulator) -> OSOEnergyVendor:
 
 @pytest.fixture
 def config_entry(simulator: Simulator) -> MockConfigEntry:
-    """An entry of the simulator account."""
+    """An entry of the simulator account, of the current version (1.2)."""
     return MockConfigEntry(
         domain=DOMAIN,
         title=EMAIL,
         unique_id=EMAIL,
-        data={"api_key": API_KEY, "base_url": simulator.url("osoenergy")},
+        version=1,
+        minor_version=2,
+        data={"api_key": API_KEY, "api_url": simulator.url("osoenergy")},
     )
 
 

@@ -14,7 +14,7 @@ import pytest
 from yarl import URL
 
 from custom_components.osoenergy.api import (
-    DEFAULT_BASE_URL,
+    DEFAULT_API_URL,
     OSOEnergyAuthError,
     OSOEnergyClient,
     OSOEnergyConnectionError,
@@ -25,7 +25,7 @@ from custom_components.osoenergy.api import (
     OSOEnergyResponseError,
 )
 
-BASE = DEFAULT_BASE_URL
+BASE = DEFAULT_API_URL
 DEVICE = {
     "deviceId": "osoenergy_water_heater",
     "deviceName": "TEST DEVICE",
@@ -73,10 +73,10 @@ def _only_request(mock: aioresponses) -> tuple[str, URL, Any]:
     return method, url, calls[0]
 
 
-async def test_get_devices_parses_reference_payload(client: OSOEnergyClient) -> None:
+async def test_get_devices_parses_the_cloud_payload(client: OSOEnergyClient) -> None:
     with aioresponses() as mock:
         mock.get(f"{BASE}/1/Device/All", body=json.dumps([DEVICE]), content_type="text/plain")
-        devices = await client.get_devices()
+        devices = await client.async_get_devices()
         method, url, call = _only_request(mock)
     assert (method, str(url)) == ("GET", f"{BASE}/1/Device/All")
     headers = call.kwargs["headers"]
@@ -146,7 +146,7 @@ async def test_nan_and_infinity_become_none(client: OSOEnergyClient) -> None:
     )
     with aioresponses() as mock:
         mock.get(f"{BASE}/1/Device/All", body=body)
-        device = (await client.get_devices())["d"]
+        device = (await client.async_get_devices())["d"]
     assert device.current_temperature is None
     assert device.target_temperature is None
     assert device.min_temperature is None
@@ -164,7 +164,7 @@ async def test_get_devices_bad_payload(client: OSOEnergyClient, body: str) -> No
     with aioresponses() as mock:
         mock.get(f"{BASE}/1/Device/All", body=body)
         with pytest.raises(OSOEnergyResponseError):
-            await client.get_devices()
+            await client.async_get_devices()
 
 
 async def test_get_devices_skips_broken_records(
@@ -175,7 +175,7 @@ async def test_get_devices_skips_broken_records(
     with aioresponses() as mock:
         mock.get(f"{BASE}/1/Device/All", payload=body)
         with caplog.at_level(logging.DEBUG, logger="custom_components.osoenergy.api"):
-            devices = await client.get_devices()
+            devices = await client.async_get_devices()
     assert list(devices) == ["osoenergy_water_heater"]
     skipped = [r for r in caplog.records if r.getMessage().startswith("Skipping")]
     assert len(skipped) == 5
@@ -185,16 +185,16 @@ async def test_get_devices_skips_broken_records(
 async def test_get_devices_empty_body(client: OSOEnergyClient) -> None:
     with aioresponses() as mock:
         mock.get(f"{BASE}/1/Device/All", body="")
-        assert await client.get_devices() == {}
+        assert await client.async_get_devices() == {}
 
 
 async def test_get_user_email(client: OSOEnergyClient) -> None:
     with aioresponses() as mock:
         mock.get(f"{BASE}/1/User/Details", payload={"email": "a@b.c", "name": "x"})
         mock.get(f"{BASE}/1/User/Details", payload={"email": ""})
-        assert await client.get_user_email() == "a@b.c"
+        assert await client.async_get_user_email() == "a@b.c"
         with pytest.raises(OSOEnergyResponseError):
-            await client.get_user_email()
+            await client.async_get_user_email()
 
 
 @pytest.mark.parametrize(
@@ -224,7 +224,7 @@ async def test_write_errors(
     with aioresponses() as mock:
         mock.post(f"{BASE}/1/Device/d1/TurnOn?fullUtilizationParam=true", status=status, body=body)
         with pytest.raises(error, match=text):
-            await client.turn_on("d1", True)
+            await client.async_turn_on("d1", True)
 
 
 @pytest.mark.parametrize("status", [401, 403])
@@ -239,23 +239,23 @@ async def test_key_refused_only_by_the_endpoints_that_judge_it(
         mock.get(f"{BASE}/1/Device/All", status=status)
         mock.get(f"{BASE}/1/User/Details", status=status)
         with pytest.raises(OSOEnergyAuthError):
-            await client.get_devices()
+            await client.async_get_devices()
         with pytest.raises(OSOEnergyAuthError):
-            await client.get_user_email()
+            await client.async_get_user_email()
     start = datetime(2026, 7, 1, tzinfo=UTC)
     commands = [
-        ("POST", "/TurnOn?fullUtilizationParam=false", client.turn_on("d1", False)),
-        ("POST", "/TurnOff?fullUtilizationParam=true", client.turn_off("d1", True)),
-        ("PUT", "/Profile", client.set_profile("d1", [50] * 24)),
-        ("PUT", "/V40Min/300", client.set_v40_min("d1", 300)),
+        ("POST", "/TurnOn?fullUtilizationParam=false", client.async_turn_on("d1", False)),
+        ("POST", "/TurnOff?fullUtilizationParam=true", client.async_turn_off("d1", True)),
+        ("PUT", "/Profile", client.async_set_profile("d1", [50] * 24)),
+        ("PUT", "/V40Min/300", client.async_set_v40_min("d1", 300)),
         (
             "POST",
             "/HolidayMode/2026-07-01T00:00:00.000000Z/2026-07-02T00:00:00.000000Z",
-            client.enable_holiday_mode("d1", start, start + timedelta(days=1)),
+            client.async_enable_holiday_mode("d1", start, start + timedelta(days=1)),
         ),
-        ("DELETE", "/HolidayMode", client.disable_holiday_mode("d1")),
-        ("POST", "/HighDemand/", client.set_high_demand("d1", True)),
-        ("DELETE", "/HighDemand/", client.set_high_demand("d1", False)),
+        ("DELETE", "/HolidayMode", client.async_disable_holiday_mode("d1")),
+        ("POST", "/HighDemand/", client.async_set_high_demand("d1", True)),
+        ("DELETE", "/HighDemand/", client.async_set_high_demand("d1", False)),
     ]
     with aioresponses() as mock:
         for method, path, command in commands:
@@ -271,11 +271,11 @@ async def test_rate_limit(client: OSOEnergyClient) -> None:
         mock.get(f"{BASE}/1/Device/All", status=429, headers={"Retry-After": "soon"})
         mock.get(f"{BASE}/1/Device/All", status=429)
         with pytest.raises(OSOEnergyRateLimitError) as err:
-            await client.get_devices()
+            await client.async_get_devices()
         assert err.value.retry_after == 120
         for _ in range(2):
             with pytest.raises(OSOEnergyRateLimitError) as err:
-                await client.get_devices()
+                await client.async_get_devices()
             assert err.value.retry_after is None
 
 
@@ -286,11 +286,11 @@ async def test_network_errors(client: OSOEnergyClient, exception: Exception) -> 
     with aioresponses() as mock:
         mock.get(f"{BASE}/1/Device/All", exception=exception)
         with pytest.raises(OSOEnergyConnectionError):
-            await client.get_devices()
+            await client.async_get_devices()
 
 
 async def test_write_wire_format(client: OSOEnergyClient) -> None:
-    """Every write goes to the reference path with the reference body."""
+    """Every write goes to the path, with the method and body, that OSO's clients send."""
     start = datetime(2026, 7, 1, 8, 30, 15, 123456, tzinfo=UTC)
     end = datetime(2026, 7, 8, 8, 30, 15, 123456, tzinfo=UTC)
     with aioresponses() as mock:
@@ -302,20 +302,20 @@ async def test_write_wire_format(client: OSOEnergyClient) -> None:
         holiday = "2026-07-01T08:30:15.123456Z/2026-07-08T08:30:15.123456Z"
         mock.post(f"{BASE}/1/Device/d1/HolidayMode/{holiday}")
         mock.delete(f"{BASE}/1/Device/d1/HolidayMode")
-        # HighDemand with the trailing slash, as reference section 3.10 shows it.
+        # HighDemand with the trailing slash, as OSO's Homey client (its one user) sends it.
         mock.post(f"{BASE}/1/Device/d1/HighDemand/")
         mock.delete(f"{BASE}/1/Device/d1/HighDemand/")
-        await client.turn_on("d1", False)
-        await client.turn_off("d1", True)
-        await client.set_profile("d1", [45.0] * 23 + [50.5])
-        await client.set_v40_min("d1", 300.0)
-        await client.set_v40_min("d1", 312.5)
-        await client.enable_holiday_mode("d1", start, end)
-        await client.disable_holiday_mode("d1")
-        await client.set_high_demand("d1", True)
-        await client.set_high_demand("d1", False)
+        await client.async_turn_on("d1", False)
+        await client.async_turn_off("d1", True)
+        await client.async_set_profile("d1", [45.0] * 23 + [50.5])
+        await client.async_set_v40_min("d1", 300.0)
+        await client.async_set_v40_min("d1", 312.5)
+        await client.async_enable_holiday_mode("d1", start, end)
+        await client.async_disable_holiday_mode("d1")
+        await client.async_set_high_demand("d1", True)
+        await client.async_set_high_demand("d1", False)
         assert len(mock.requests) == 9
         profile_call = mock.requests[("PUT", URL(f"{BASE}/1/Device/d1/Profile"))][0]
         assert json.loads(profile_call.kwargs["data"]) == {"hours": [45] * 23 + [50.5]}
     with pytest.raises(ValueError):
-        await client.set_profile("d1", [45] * 23)
+        await client.async_set_profile("d1", [45] * 23)

@@ -14,7 +14,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 import voluptuous as vol
 
-from custom_components.osoenergy.api import DEFAULT_BASE_URL
+from custom_components.osoenergy.api import DEFAULT_API_URL
 from custom_components.osoenergy.const import DOMAIN
 from simulator import Simulator
 from simulator.osoenergy import API_KEY, EMAIL, OTHER_API_KEY, OSOEnergyVendor
@@ -47,22 +47,22 @@ def _advanced(schema: vol.Schema) -> section:
 def _default_url(schema: vol.Schema) -> str:
     """Return the default of the API URL field in the advanced section."""
     (marker,) = _advanced(schema).schema.schema
-    assert str(marker) == "base_url"
+    assert str(marker) == "api_url"
     return str(marker.default())
 
 
 async def test_user_flow_default_url(hass: HomeAssistant) -> None:
     """The API URL waits in a collapsed section with the real URL; submitted untouched (or
     without a value in the section at all), data is exactly what core stores."""
-    for section_input in ({"base_url": DEFAULT_BASE_URL}, {}):
+    for section_input in ({"api_url": DEFAULT_API_URL}, {}):
         result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
         assert result["type"] is FlowResultType.FORM
         assert result["errors"] == {}
-        assert _default_url(result["data_schema"]) == DEFAULT_BASE_URL
+        assert _default_url(result["data_schema"]) == DEFAULT_API_URL
         assert _suggested(result["data_schema"]) == {"advanced": {}}
         with aioresponses() as mock:
-            mock.get(f"{DEFAULT_BASE_URL}/1/User/Details", payload={"email": "a@b.c"})
-            mock.get(f"{DEFAULT_BASE_URL}/1/Device/All", payload=[])
+            mock.get(f"{DEFAULT_API_URL}/1/User/Details", payload={"email": "a@b.c"})
+            mock.get(f"{DEFAULT_API_URL}/1/Device/All", payload=[])
             result = await hass.config_entries.flow.async_configure(
                 result["flow_id"],
                 {"api_key": "valid subscription key", "advanced": section_input},
@@ -75,6 +75,7 @@ async def test_user_flow_default_url(hass: HomeAssistant) -> None:
         assert result["title"] == "a@b.c"
         assert result["data"] == {"api_key": "valid subscription key"}
         assert result["result"].unique_id == "a@b.c"
+        assert (result["result"].version, result["result"].minor_version) == (1, 2)
         await hass.config_entries.async_remove(result["result"].entry_id)
 
 
@@ -86,33 +87,33 @@ async def test_user_flow_custom_url(hass: HomeAssistant, simulator: Simulator) -
     url = simulator.url("osoenergy")
 
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {"api_key": "wrong", "advanced": {"base_url": url}}
+        result["flow_id"], {"api_key": "wrong", "advanced": {"api_url": url}}
     )
     assert result["type"] is FlowResultType.FORM
     assert result["errors"] == {"base": "invalid_auth"}
-    assert _suggested(result["data_schema"]) == {"api_key": "wrong", "advanced": {"base_url": url}}
+    assert _suggested(result["data_schema"]) == {"api_key": "wrong", "advanced": {"api_url": url}}
     # The section keeps its real default underneath what the user typed.
-    assert _default_url(result["data_schema"]) == DEFAULT_BASE_URL
+    assert _default_url(result["data_schema"]) == DEFAULT_API_URL
 
     simulator.faults.inject("osoenergy", "/1/User/Details", status=503, remaining=1)
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {"api_key": API_KEY, "advanced": {"base_url": url}}
+        result["flow_id"], {"api_key": API_KEY, "advanced": {"api_url": url}}
     )
     assert result["errors"] == {"base": "cannot_connect"}
-    assert _suggested(result["data_schema"]) == {"api_key": API_KEY, "advanced": {"base_url": url}}
+    assert _suggested(result["data_schema"]) == {"api_key": API_KEY, "advanced": {"api_url": url}}
 
     simulator.faults.inject("osoenergy", "/1/User/Details", malformed=True, remaining=1)
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {"api_key": API_KEY, "advanced": {"base_url": url}}
+        result["flow_id"], {"api_key": API_KEY, "advanced": {"api_url": url}}
     )
     assert result["errors"] == {"base": "unknown"}
 
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {"api_key": API_KEY, "advanced": {"base_url": url + "/"}}
+        result["flow_id"], {"api_key": API_KEY, "advanced": {"api_url": url + "/"}}
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["title"] == EMAIL
-    assert result["data"] == {"api_key": API_KEY, "base_url": url}
+    assert result["data"] == {"api_key": API_KEY, "api_url": url}
     await hass.async_block_till_done()
 
 
@@ -128,9 +129,9 @@ async def test_user_flow_key_refused(hass: HomeAssistant, status: int) -> None:
     """401 and 403 are both an invalid key."""
     result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
     with aioresponses() as mock:
-        mock.get(f"{DEFAULT_BASE_URL}/1/User/Details", status=status)
+        mock.get(f"{DEFAULT_API_URL}/1/User/Details", status=status)
         result = await hass.config_entries.flow.async_configure(
-            result["flow_id"], {"api_key": "expired", "advanced": {"base_url": DEFAULT_BASE_URL}}
+            result["flow_id"], {"api_key": "expired", "advanced": {"api_url": DEFAULT_API_URL}}
         )
     assert result["errors"] == {"base": "invalid_auth"}
 
@@ -143,7 +144,7 @@ async def test_user_flow_already_configured(
     result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"],
-        {"api_key": API_KEY, "advanced": {"base_url": simulator.url("osoenergy")}},
+        {"api_key": API_KEY, "advanced": {"api_url": simulator.url("osoenergy")}},
     )
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "already_configured"
@@ -179,7 +180,7 @@ async def test_reauth(
     )
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "reauth_successful"
-    assert entry.data == {"api_key": "renewed-key", "base_url": init_integration.data["base_url"]}
+    assert entry.data == {"api_key": "renewed-key", "api_url": init_integration.data["api_url"]}
     await hass.async_block_till_done()
 
 
@@ -188,7 +189,7 @@ async def test_reconfigure(
 ) -> None:
     """Reconfigure changes key and URL of the same account only."""
     entry = init_integration
-    url = entry.data["base_url"]
+    url = entry.data["api_url"]
     oso.keys["second-key"] = EMAIL
     result = await entry.start_reconfigure_flow(hass)
     assert result["step_id"] == "reconfigure"
@@ -198,25 +199,25 @@ async def test_reconfigure(
 
     typed = url + "/"
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {"api_key": "nonsense", "advanced": {"base_url": typed}}
+        result["flow_id"], {"api_key": "nonsense", "advanced": {"api_url": typed}}
     )
     assert result["errors"] == {"base": "invalid_auth"}
     # The typed URL is kept, the typed key is not.
-    assert _suggested(result["data_schema"]) == {"advanced": {"base_url": typed}}
+    assert _suggested(result["data_schema"]) == {"advanced": {"api_url": typed}}
 
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {"api_key": OTHER_API_KEY, "advanced": {"base_url": url}}
+        result["flow_id"], {"api_key": OTHER_API_KEY, "advanced": {"api_url": url}}
     )
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "wrong_account"
 
     result = await entry.start_reconfigure_flow(hass)
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {"api_key": "second-key", "advanced": {"base_url": typed}}
+        result["flow_id"], {"api_key": "second-key", "advanced": {"api_url": typed}}
     )
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "reconfigure_successful"
-    assert entry.data == {"api_key": "second-key", "base_url": url}
+    assert entry.data == {"api_key": "second-key", "api_url": url}
     await hass.async_block_till_done()
 
 
@@ -226,12 +227,12 @@ async def test_reconfigure_core_entry(hass: HomeAssistant, simulator: Simulator)
     entry = MockConfigEntry(domain=DOMAIN, title=EMAIL, unique_id=EMAIL, data={"api_key": "k"})
     entry.add_to_hass(hass)
     result = await entry.start_reconfigure_flow(hass)
-    assert _default_url(result["data_schema"]) == DEFAULT_BASE_URL
+    assert _default_url(result["data_schema"]) == DEFAULT_API_URL
     with aioresponses() as mock:
-        mock.get(f"{DEFAULT_BASE_URL}/1/User/Details", payload={"email": EMAIL})
-        mock.get(f"{DEFAULT_BASE_URL}/1/Device/All", payload=[])
+        mock.get(f"{DEFAULT_API_URL}/1/User/Details", payload={"email": EMAIL})
+        mock.get(f"{DEFAULT_API_URL}/1/Device/All", payload=[])
         result = await hass.config_entries.flow.async_configure(
-            result["flow_id"], {"api_key": "new", "advanced": {"base_url": DEFAULT_BASE_URL}}
+            result["flow_id"], {"api_key": "new", "advanced": {"api_url": DEFAULT_API_URL}}
         )
         await hass.async_block_till_done()
     assert result["reason"] == "reconfigure_successful"
@@ -240,19 +241,19 @@ async def test_reconfigure_core_entry(hass: HomeAssistant, simulator: Simulator)
     url = simulator.url("osoenergy")
     result = await entry.start_reconfigure_flow(hass)
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {"api_key": API_KEY, "advanced": {"base_url": url}}
+        result["flow_id"], {"api_key": API_KEY, "advanced": {"api_url": url}}
     )
     await hass.async_block_till_done()
     assert result["reason"] == "reconfigure_successful"
-    assert entry.data == {"api_key": API_KEY, "base_url": url}
+    assert entry.data == {"api_key": API_KEY, "api_url": url}
 
     result = await entry.start_reconfigure_flow(hass)
     assert _default_url(result["data_schema"]) == url
     with aioresponses() as mock:
-        mock.get(f"{DEFAULT_BASE_URL}/1/User/Details", payload={"email": EMAIL})
-        mock.get(f"{DEFAULT_BASE_URL}/1/Device/All", payload=[])
+        mock.get(f"{DEFAULT_API_URL}/1/User/Details", payload={"email": EMAIL})
+        mock.get(f"{DEFAULT_API_URL}/1/Device/All", payload=[])
         result = await hass.config_entries.flow.async_configure(
-            result["flow_id"], {"api_key": "k", "advanced": {"base_url": DEFAULT_BASE_URL + "/"}}
+            result["flow_id"], {"api_key": "k", "advanced": {"api_url": DEFAULT_API_URL + "/"}}
         )
         await hass.async_block_till_done()
     assert result["reason"] == "reconfigure_successful"
@@ -268,7 +269,7 @@ async def test_key_must_open_the_heaters(
     url = simulator.url("osoenergy")
     fault = simulator.faults.inject("osoenergy", "/1/Device/All", status=status)
     result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
-    typed = {"api_key": API_KEY, "advanced": {"base_url": url}}
+    typed = {"api_key": API_KEY, "advanced": {"api_url": url}}
     result = await hass.config_entries.flow.async_configure(result["flow_id"], typed)
     assert result["type"] is FlowResultType.FORM
     assert result["errors"] == {"base": "invalid_auth"}
@@ -310,7 +311,7 @@ async def test_second_flow_for_the_same_account(hass: HomeAssistant, simulator: 
     result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"],
-        {"api_key": API_KEY, "advanced": {"base_url": simulator.url("osoenergy")}},
+        {"api_key": API_KEY, "advanced": {"api_url": simulator.url("osoenergy")}},
     )
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "already_in_progress"

@@ -105,7 +105,8 @@ def _device(heater: str | None, mode: str | None, optimization: str | None) -> O
 def test_state_mapping(
     heater: str | None, mode: str | None, optimization: str | None, expected: str
 ) -> None:
-    """The water-heater state table of reference section 5."""
+    """Off while the element is off; else by mode: off/power save -> off, extra energy ->
+    high demand, auto with OSO's optimization -> eco, anything else -> electric."""
     assert current_operation(_device(heater, mode, optimization)) == expected
 
 
@@ -234,7 +235,7 @@ async def test_high_demand_switch(
         await hass.async_block_till_done(wait_background_tasks=True)
         assert hass.states.get(switch).state == expected
         assert hass.states.get("binary_sensor.bathroom_heater_extra_energy").state == expected
-        # Sent as reference section 3.10 spells it, with the trailing slash.
+        # With the trailing slash, as OSO's Homey client (its one user) sends it.
         method = "POST" if expected == "on" else "DELETE"
         endpoint = f"{method} /osoenergy/1/Device/{{device_id}}/HighDemand/"
         assert simulator.log.count("osoenergy", endpoint) == 1
@@ -256,8 +257,8 @@ async def test_rejected_write_raises(
 @pytest.mark.parametrize(
     ("fault", "key"),
     [
-        ({"status": 503}, "communication_error"),
-        ({"status": 404}, "unknown_error"),
+        ({"status": 503}, "cannot_connect"),
+        ({"status": 404}, "api_error"),
     ],
 )
 async def test_failed_write_raises(
@@ -278,6 +279,35 @@ async def test_failed_write_raises(
     assert err.value.translation_key == key
 
 
+async def test_write_rate_limited_holds_the_polls(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+    init_integration: MockConfigEntry,
+) -> None:
+    """A command answered 429 fails with ``rate_limited``, and no request at all (poll or
+    read-back) is sent until its Retry-After has passed."""
+    simulator.faults.inject(
+        "osoenergy", "/1/Device/*/HighDemand/", status=429, headers={"Retry-After": "120"}
+    )
+    simulator.log.reset()
+    with pytest.raises(HomeAssistantError) as err:
+        await hass.services.async_call(
+            SWITCH_DOMAIN,
+            SERVICE_TURN_ON,
+            {ATTR_ENTITY_ID: "switch.bathroom_heater_high_demand_mode"},
+            blocking=True,
+        )
+    assert err.value.translation_key == "rate_limited"
+    assert err.value.translation_placeholders == {"seconds": "120"}
+    assert simulator.log.count("osoenergy") == 1
+    await _refresh(hass, freezer)
+    assert simulator.log.count("osoenergy") == 1
+    freezer.tick(61)
+    await init_integration.runtime_data.coordinator.async_refresh()
+    assert simulator.log.count("osoenergy", DEVICE_ALL) == 1
+
+
 async def test_write_with_expired_key_starts_reauth(
     hass: HomeAssistant,
     simulator: Simulator,
@@ -292,7 +322,7 @@ async def test_write_with_expired_key_starts_reauth(
         await hass.services.async_call(
             WATER_HEATER_DOMAIN, SERVICE_TURN_OFF, {ATTR_ENTITY_ID: BATHROOM}, blocking=True
         )
-    assert err.value.translation_key == "authentication_error"
+    assert err.value.translation_key == "auth_failed"
     await hass.async_block_till_done()
     flows = hass.config_entries.flow.async_progress()
     assert [flow["context"]["source"] for flow in flows] == [SOURCE_REAUTH]
@@ -340,7 +370,7 @@ async def test_command_refused_by_its_endpoint(
             await hass.services.async_call(
                 domain, service, {ATTR_ENTITY_ID: entity_id, **data}, blocking=True
             )
-        assert err.value.translation_key == "command_refused"
+        assert err.value.translation_key == "endpoint_refused"
         assert err.value.translation_placeholders == {"status": str(status)}
     await hass.async_block_till_done()
     assert not hass.config_entries.flow.async_progress()

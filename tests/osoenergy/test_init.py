@@ -19,10 +19,11 @@ from pytest_homeassistant_custom_component.common import (
 )
 from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 
-from custom_components.osoenergy.api import DEFAULT_BASE_URL
+from custom_components.osoenergy import async_migrate_entry
+from custom_components.osoenergy.api import DEFAULT_API_URL
 from custom_components.osoenergy.const import DOMAIN, SCAN_INTERVAL
 from simulator import Simulator
-from simulator.osoenergy import API_KEY, OSOEnergyVendor
+from simulator.osoenergy import API_KEY, EMAIL, OSOEnergyVendor
 
 from .conftest import S200, S300, sim_post
 
@@ -88,7 +89,7 @@ async def test_core_style_entry_loads(
         }
     ]
     with aioresponses() as mock:
-        mock.get(f"{DEFAULT_BASE_URL}/1/Device/All", payload=payload)
+        mock.get(f"{DEFAULT_API_URL}/1/Device/All", payload=payload)
         assert await hass.config_entries.async_setup(entry.entry_id)
         await hass.async_block_till_done()
     assert entry.state is ConfigEntryState.LOADED
@@ -245,15 +246,58 @@ async def test_rate_limit_without_retry_after(
     freezer: FrozenDateTimeFactory,
     init_integration: MockConfigEntry,
 ) -> None:
-    """A 429 without Retry-After waits one interval and holds no refresh."""
+    """A 429 that does not say how long holds every request back for 5 minutes (longer than
+    the interval), refreshes asked for meanwhile included; the next poll comes right after."""
     coordinator = init_integration.runtime_data.coordinator
     simulator.faults.inject("osoenergy", "/1/Device/All", status=429, remaining=1)
     await _poll(hass, freezer)
     assert not coordinator.last_update_success
+    assert coordinator.update_interval == timedelta(minutes=5, seconds=1)
     simulator.log.reset()
+    freezer.tick(timedelta(minutes=4))
     await coordinator.async_refresh()
+    assert simulator.log.count("osoenergy") == 0
+    assert coordinator.last_exception.translation_key == "rate_limited"
+    assert coordinator.last_exception.translation_placeholders == {"seconds": "60"}
+    await _poll(hass, freezer, 61)
     assert simulator.log.count("osoenergy") == 1
     assert coordinator.last_update_success
+    assert coordinator.update_interval == SCAN_INTERVAL
+
+
+@pytest.mark.parametrize(
+    ("fault", "key"),
+    [({"status": 503}, "cannot_connect"), ({"malformed": True}, "api_error")],
+)
+async def test_failures_in_a_row_back_off(
+    hass: HomeAssistant,
+    *,
+    simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+    init_integration: MockConfigEntry,
+    fault: dict,
+    key: str,
+) -> None:
+    """One failed poll keeps the interval; each further one in a row doubles it, up to
+    15 minutes; the first answer restores the interval. Never a reauth."""
+    coordinator = init_integration.runtime_data.coordinator
+    simulator.faults.inject("osoenergy", "/1/Device/All", **fault)
+    simulator.log.reset()
+    intervals = []
+    for _ in range(6):
+        await _poll(hass, freezer, coordinator.update_interval.total_seconds())
+        intervals.append(coordinator.update_interval.total_seconds())
+        assert coordinator.last_exception.translation_key == key
+    assert intervals == [60, 120, 240, 480, 900, 900]
+    # One request per (stretched) interval, none in between.
+    assert simulator.log.count("osoenergy", DEVICE_ALL) == 6
+    assert hass.states.get("water_heater.bathroom_heater").state == STATE_UNAVAILABLE
+    assert not hass.config_entries.flow.async_progress()
+    simulator.faults.clear()
+    await _poll(hass, freezer, 900)
+    assert coordinator.last_update_success
+    assert coordinator.update_interval == SCAN_INTERVAL
+    assert hass.states.get("water_heater.bathroom_heater").state != STATE_UNAVAILABLE
 
 
 async def test_disconnected_heater_is_unavailable(
@@ -368,8 +412,7 @@ async def test_remove_stale_device(
     for device, success in ((live, False), (stale, True)):
         await client.send_json_auto_id(
             {
-                "type": "config/device_registry/remove_config_entry",
-                "config_entry_id": init_integration.entry_id,
+                "type": "config/device_registry/remove",
                 "device_id": device.id,
             }
         )
@@ -385,24 +428,39 @@ async def test_remove_device_of_heater_missing_once(
     freezer: FrozenDateTimeFactory,
     init_integration: MockConfigEntry,
     device_registry: dr.DeviceRegistry,
+    entity_registry: er.EntityRegistry,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """A heater missing from one answer still has its entities: its device is kept."""
+    """The user may remove the device of a heater the last answer did not list (before the
+    integration removes it itself); if the cloud lists the heater again, it gets its device
+    and entities back at once, each once."""
     assert await async_setup_component(hass, "config", {})
     client = await hass_ws_client(hass)
-    del oso.heaters[S200]
+    entities = len(er.async_entries_for_config_entry(entity_registry, init_integration.entry_id))
+    heater = oso.heaters.pop(S200)
     await _poll(hass, freezer)
     device = device_registry.async_get_device_by_identifier(
         (DOMAIN, S200), init_integration.entry_id
     )
     await client.send_json_auto_id(
         {
-            "type": "config/device_registry/remove_config_entry",
-            "config_entry_id": init_integration.entry_id,
+            "type": "config/device_registry/remove",
             "device_id": device.id,
         }
     )
     response = await client.receive_json()
-    assert response["success"] is False
+    assert response["success"] is True
+    await hass.async_block_till_done()
+    assert device_registry.async_get(device.id) is None
+    assert hass.states.get("water_heater.bathroom_heater") is None
+    oso.heaters[S200] = heater
+    await _poll(hass, freezer)
+    assert hass.states.get("water_heater.bathroom_heater").state != STATE_UNAVAILABLE
+    assert (
+        len(er.async_entries_for_config_entry(entity_registry, init_integration.entry_id))
+        == entities
+    )
+    assert not _errors(caplog)
 
 
 async def test_remove_device_while_not_loaded(
@@ -425,8 +483,7 @@ async def test_remove_device_while_not_loaded(
     client = await hass_ws_client(hass)
     await client.send_json_auto_id(
         {
-            "type": "config/device_registry/remove_config_entry",
-            "config_entry_id": config_entry.entry_id,
+            "type": "config/device_registry/remove",
             "device_id": device.id,
         }
     )
@@ -560,3 +617,77 @@ async def test_renamed_heater_renames_device(
         (DOMAIN, S200), init_integration.entry_id
     )
     assert (device.name, device.name_by_user) == ("Other name", "Mine")
+
+
+async def test_migrate_base_url_to_api_url(
+    hass: HomeAssistant, simulator: Simulator, freezer: FrozenDateTimeFactory
+) -> None:
+    """An entry of version 1.1 stored a custom API URL as ``base_url``: it loads, and now
+    stores it as ``api_url`` (same value, same unique id) in version 1.2."""
+    url = simulator.url("osoenergy")
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title=EMAIL,
+        unique_id=EMAIL,
+        version=1,
+        minor_version=1,
+        data={"api_key": API_KEY, "base_url": url},
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.LOADED
+    assert (entry.version, entry.minor_version) == (1, 2)
+    assert entry.data == {"api_key": API_KEY, "api_url": url}
+    assert entry.unique_id == EMAIL
+    # The simulator (the migrated URL) answered, not the real cloud.
+    assert simulator.log.count("osoenergy", DEVICE_ALL) == 1
+    assert hass.states.get("water_heater.bathroom_heater") is not None
+
+
+async def test_migrate_entry_without_old_keys(
+    hass: HomeAssistant, entity_registry: er.EntityRegistry
+) -> None:
+    """A core entry (version 1.1, only the key) gets the new version and keeps its data."""
+    entry = MockConfigEntry(
+        domain=DOMAIN, title=EMAIL, unique_id=EMAIL, data={"api_key": "core key"}
+    )
+    entry.add_to_hass(hass)
+    with aioresponses() as mock:
+        mock.get(f"{DEFAULT_API_URL}/1/Device/All", payload=[])
+        assert await hass.config_entries.async_setup(entry.entry_id)
+        await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.LOADED
+    assert (entry.version, entry.minor_version) == (1, 2)
+    assert entry.data == {"api_key": "core key"}
+    await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_newer_minor_version_loads(hass: HomeAssistant, simulator: Simulator) -> None:
+    """A newer minor version only adds optional keys: this version loads it unchanged."""
+    data = {"api_key": API_KEY, "api_url": simulator.url("osoenergy"), "future": True}
+    entry = MockConfigEntry(
+        domain=DOMAIN, title=EMAIL, unique_id=EMAIL, version=1, minor_version=3, data=data
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.LOADED
+    assert (entry.version, entry.minor_version) == (1, 3)
+    assert entry.data == data
+
+
+async def test_newer_major_version_is_refused(hass: HomeAssistant, simulator: Simulator) -> None:
+    """An entry of a future major version is not loaded (nor changed) by this version."""
+    data = {"api_key": API_KEY, "base_url": simulator.url("osoenergy")}
+    entry = MockConfigEntry(
+        domain=DOMAIN, title=EMAIL, unique_id=EMAIL, version=2, minor_version=1, data=data
+    )
+    entry.add_to_hass(hass)
+    assert not await hass.config_entries.async_setup(entry.entry_id)
+    assert entry.state is ConfigEntryState.MIGRATION_ERROR
+    # Home Assistant checks the major version itself; so does async_migrate_entry.
+    assert not await async_migrate_entry(hass, entry)
+    assert entry.data == data
+    assert (entry.version, entry.minor_version) == (2, 1)
+    assert simulator.log.count("osoenergy") == 0

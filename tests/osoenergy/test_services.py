@@ -475,8 +475,6 @@ async def test_action_refused_by_the_cloud(
             DOMAIN, action, {ATTR_ENTITY_ID: BATHROOM, **data}, blocking=True
         )
     assert err.value.translation_domain == DOMAIN
-    assert err.value.translation_key == (
-        "rejected" if action == "turn_on" else "communication_error"
-    )
+    assert err.value.translation_key == ("rejected" if action == "turn_on" else "cannot_connect")
     assert oso.heaters[S200].forced is None
     assert oso.heaters[S200].profile == [65.0] * 24

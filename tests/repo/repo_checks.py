@@ -138,6 +138,10 @@ ENTITY_PLATFORMS = {
     "update",
     "water_heater",
 }
+# common/cloud.py chooses an exception's translation key in ``describe_error``, which returns
+# ``(key, placeholders)``; the functions that raise with it pass the key on in this variable.
+DESCRIBE_ERROR = "describe_error"
+DESCRIBED_KEY = {("update_error", "key"), ("async_write_error", "key")}
 EXCEPTION_CLASSES = {
     "HomeAssistantError",
     "ServiceValidationError",
@@ -280,6 +284,8 @@ class _Analyzer(ast.NodeVisitor):
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
             value = node.value
         elif isinstance(node, ast.Name):
+            if (self.function, node.id) in DESCRIBED_KEY:
+                return None  # the keys are those describe_error returns
             value = self.facts.constants.get(node.id)
         elif isinstance(node, ast.Attribute):
             value = self.facts.constants.get(node.attr)
@@ -305,6 +311,14 @@ class _Analyzer(ast.NodeVisitor):
         self.function = previous
 
     visit_AsyncFunctionDef = visit_FunctionDef  # noqa: N815
+
+    def visit_Return(self, node: ast.Return) -> None:
+        value = node.value
+        if self.function == DESCRIBE_ERROR and isinstance(value, ast.Tuple) and value.elts:
+            key = self.resolve(value.elts[0], "describe_error key")
+            if key:
+                self.facts.exception_keys.add(key)
+        self.generic_visit(node)
 
     def visit_Assign(self, node: ast.Assign) -> None:
         for target in node.targets:

@@ -321,3 +321,22 @@ def test_broken_copy_of_real_integration_is_caught(integration: Path, tmp_path: 
     del en["config"]["error"][dropped]
     en_path.write_text(json.dumps(en))
     assert f"en.json: missing config.error.{dropped}" in repo_checks.check_translations(copy)
+
+
+def test_describe_error_keys_are_checked(tmp_path: Path) -> None:
+    """Keys that describe_error returns need messages; the key it passes on is not unresolved."""
+    integration = make_sample(tmp_path)
+    (integration / "coordinator.py").write_text(
+        "def describe_error(err):\n"
+        "    if err:\n"
+        "        return ('no_entry', {})\n"
+        "    return ('charger_away', {'error': str(err)})\n"
+        "\n"
+        "def update_error(err):\n"
+        "    key, placeholders = describe_error(err)\n"
+        "    return UpdateFailed(translation_domain='sample', translation_key=key)\n"
+    )
+    problems = repo_checks.check_translations(integration)
+    assert "en.json: missing exceptions.charger_away.message" in problems
+    assert "en.json: unused exceptions.no_entry" not in problems
+    assert not any("cannot resolve" in p for p in problems), problems

@@ -271,8 +271,8 @@ async def test_dev_entries(simulator: Simulator) -> None:
             "password": ACCOUNT_PASSWORD,
             "advanced": {
                 "host_name": "my.charge.space",
-                "base_url": "http://127.0.0.1:8765/chargeamps",
-                "update_interval": 60,
+                "api_url": "http://127.0.0.1:8765/chargeamps",
+                "scan_interval": 60,
             },
         }
     ]
@@ -285,7 +285,7 @@ async def test_client_against_simulator_logins_per_day(simulator: Simulator) -> 
             session,
             ACCOUNT_EMAIL,
             ACCOUNT_PASSWORD,
-            base_url=simulator.url("chargeamps"),
+            api_url=simulator.url("chargeamps"),
             clock=simulator.clock.timestamp,
         )
         for _ in range(1440):

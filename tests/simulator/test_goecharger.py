@@ -278,7 +278,7 @@ def test_dev_entries() -> None:
     entries = GoeChargerVendor(SimClock()).dev_entries("http://127.0.0.1:8765")
     assert len(entries) == 1
     assert entries[0].domain == "smartenergy_goecharger"
-    assert entries[0].steps[0]["advanced"] == {"url": "http://127.0.0.1:8765/goecharger/051215"}
+    assert entries[0].steps[0]["advanced"] == {"api_url": "http://127.0.0.1:8765/goecharger/051215"}
     assert entries[0].steps[0]["serial"] == "051215"
 
 

@@ -1,4 +1,4 @@
-"""Fidelity of the simulated OSO Energy cloud (reference/osoenergy.md section 3)."""
+"""Fidelity of the simulated OSO Energy cloud: paths, key header, JSON shapes and status codes."""
 
 from __future__ import annotations
 
@@ -306,5 +306,5 @@ async def test_request_counting_and_dev_entry(
     (entry,) = oso.dev_entries("http://127.0.0.1:8765")
     assert entry.domain == "osoenergy"
     assert entry.steps == [
-        {"api_key": API_KEY, "advanced": {"base_url": "http://127.0.0.1:8765/osoenergy"}}
+        {"api_key": API_KEY, "advanced": {"api_url": "http://127.0.0.1:8765/osoenergy"}}
     ]

@@ -6,7 +6,7 @@ from collections.abc import Generator
 from typing import Any
 from unittest.mock import patch
 
-from homeassistant.const import CONF_NAME
+from homeassistant.const import CONF_NAME, CONF_SCAN_INTERVAL
 from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -15,9 +15,8 @@ from syrupy.assertion import SnapshotAssertion
 
 from custom_components.smartenergy_goecharger.const import (
     CONF_API_TOKEN,
-    CONF_SCAN_INTERVAL,
+    CONF_API_URL,
     CONF_SERIAL,
-    CONF_URL,
     DOMAIN,
 )
 from simulator import Simulator
@@ -47,7 +46,7 @@ def entry_data(simulator: Simulator, serial: str = SERIAL, token: str = TOKEN) -
         CONF_NAME: "Driveway",
         CONF_SERIAL: serial,
         CONF_API_TOKEN: token,
-        CONF_URL: f"{simulator.url('goecharger')}/{{serial}}",
+        CONF_API_URL: f"{simulator.url('goecharger')}/{{serial}}",
     }
 
 
@@ -59,6 +58,7 @@ def config_entry(simulator: Simulator) -> MockConfigEntry:
         title="Driveway",
         unique_id=SERIAL,
         version=2,
+        minor_version=2,
         data=entry_data(simulator),
         options={CONF_SCAN_INTERVAL: 30},
     )
@@ -83,7 +83,7 @@ def platforms(request: pytest.FixtureRequest) -> Generator[None]:
 @pytest.fixture(autouse=True)
 def no_settle_delay() -> Generator[None]:
     """Read the status back right after a set (the simulator applies values at once)."""
-    with patch("custom_components.smartenergy_goecharger.entity.SETTLE_DELAY", 0):
+    with patch("custom_components.smartenergy_goecharger.coordinator.SETTLE_DELAY", 0):
         yield
 
 

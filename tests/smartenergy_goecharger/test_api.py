@@ -1,4 +1,4 @@
-"""Client unit tests against payloads shaped like the reference (aioresponses)."""
+"""Client unit tests against payloads shaped like the go-e cloud's (aioresponses)."""
 
 from __future__ import annotations
 
@@ -187,7 +187,8 @@ async def test_local_api_400_with_data(client: GoeChargerClient) -> None:
             GoeOfflineError,
         ),
         ({"status": 404, "body": "Not Found"}, GoeResponseError),
-        ({"status": 500, "body": "oops"}, GoeResponseError),
+        ({"status": 500, "body": "oops"}, GoeConnectionError),
+        ({"status": 503, "payload": {"success": False}}, GoeConnectionError),
         ({"status": 200, "body": '{"car": tru'}, GoeResponseError),
         ({"status": 200, "payload": [1, 2]}, GoeResponseError),
         ({"status": 400, "payload": {"success": False}}, GoeResponseError),
@@ -254,6 +255,9 @@ async def test_set_other_errors(client: GoeChargerClient) -> None:
         with pytest.raises(GoeOfflineError):
             await client.async_set({"amp": 10})
         mock.get(SET_URL, status=500, body="")
+        with pytest.raises(GoeConnectionError):
+            await client.async_set({"amp": 10})
+        mock.get(SET_URL, status=400, body="")
         with pytest.raises(GoeResponseError):
             await client.async_set({"amp": 10})
 

@@ -10,7 +10,7 @@ from typing import Any
 from unittest.mock import patch
 
 from homeassistant.config_entries import SOURCE_USER
-from homeassistant.const import CONF_NAME
+from homeassistant.const import CONF_NAME, CONF_SCAN_INTERVAL
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType, InvalidData, section
 import pytest
@@ -21,9 +21,8 @@ from custom_components.smartenergy_goecharger.api import DEFAULT_BASE_URL
 from custom_components.smartenergy_goecharger.config_flow import SECTION_ADVANCED
 from custom_components.smartenergy_goecharger.const import (
     CONF_API_TOKEN,
-    CONF_SCAN_INTERVAL,
+    CONF_API_URL,
     CONF_SERIAL,
-    CONF_URL,
     DOMAIN,
 )
 from simulator import Simulator
@@ -49,7 +48,7 @@ def _url(simulator: Simulator) -> str:
 
 def _advanced(url: str) -> dict[str, dict[str, str]]:
     """Return the collapsed section's input, nested as the frontend submits it."""
-    return {SECTION_ADVANCED: {CONF_URL: url}}
+    return {SECTION_ADVANCED: {CONF_API_URL: url}}
 
 
 def _form_fields(result: Any) -> dict[str, Any]:
@@ -93,12 +92,12 @@ async def test_user_form_has_a_collapsed_advanced_section(hass: HomeAssistant) -
         CONF_SERIAL,
         CONF_API_TOKEN,
         SECTION_ADVANCED,
-        f"{SECTION_ADVANCED}.{CONF_URL}",
+        f"{SECTION_ADVANCED}.{CONF_API_URL}",
     ]
     advanced = result["data_schema"].schema[fields[SECTION_ADVANCED]]
     assert advanced.options == {"collapsed": True}
     # no name is pre-filled: left empty, the charger's own name is used
-    assert _shown(result) == {f"{SECTION_ADVANCED}.{CONF_URL}": DEFAULT_BASE_URL}
+    assert _shown(result) == {f"{SECTION_ADVANCED}.{CONF_API_URL}": DEFAULT_BASE_URL}
     assert isinstance(fields[CONF_NAME], vol.Optional)
     assert isinstance(fields[CONF_SERIAL], vol.Required)
     token = result["data_schema"].schema[fields[CONF_API_TOKEN]]
@@ -122,18 +121,19 @@ async def test_user_flow_custom_url(hass: HomeAssistant, simulator: Simulator) -
         CONF_NAME: "Driveway",
         CONF_SERIAL: SERIAL,
         CONF_API_TOKEN: TOKEN,
-        CONF_URL: f"{simulator.url('goecharger')}/{SERIAL}",
+        CONF_API_URL: f"{simulator.url('goecharger')}/{SERIAL}",
     }
     assert result["options"] == {CONF_SCAN_INTERVAL: 30}
     assert result["result"].unique_id == SERIAL
+    assert (result["result"].version, result["result"].minor_version) == (2, 2)
 
 
 @pytest.mark.parametrize(
     "advanced",
     [
         {},  # the section left as it is: its default
-        {CONF_URL: DEFAULT_BASE_URL},  # what the frontend submits
-        {CONF_URL: ""},
+        {CONF_API_URL: DEFAULT_BASE_URL},  # what the frontend submits
+        {CONF_API_URL: ""},
     ],
 )
 async def test_user_flow_default_cloud_url(
@@ -166,16 +166,16 @@ async def test_user_flow_default_cloud_url(
     [
         ({CONF_SERIAL: "51215"}, None, {CONF_SERIAL: "invalid_serial"}),
         ({CONF_SERIAL: "05121a"}, None, {CONF_SERIAL: "invalid_serial"}),
-        ({CONF_URL: "ftp://example.com"}, None, {SECTION_ADVANCED: "invalid_url"}),
-        ({CONF_URL: "example"}, None, {SECTION_ADVANCED: "invalid_url"}),
+        ({CONF_API_URL: "ftp://example.com"}, None, {SECTION_ADVANCED: "invalid_url"}),
+        ({CONF_API_URL: "example"}, None, {SECTION_ADVANCED: "invalid_url"}),
         ({CONF_API_TOKEN: "wrong"}, None, {"base": "invalid_auth"}),
         ({}, "offline", {"base": "offline"}),
         ({}, "cloud_api", {"base": "cloud_api_disabled"}),
         ({}, "error", {"base": "cannot_connect"}),
-        ({CONF_URL: "http://127.0.0.1:1/{serial}"}, None, {"base": "cannot_connect"}),
+        ({CONF_API_URL: "http://127.0.0.1:1/{serial}"}, None, {"base": "cannot_connect"}),
         # a local URL answering for another charger
         (
-            {CONF_URL: f"/{IDLE_SERIAL}", CONF_API_TOKEN: IDLE_TOKEN},
+            {CONF_API_URL: f"/{IDLE_SERIAL}", CONF_API_TOKEN: IDLE_TOKEN},
             None,
             {CONF_SERIAL: "invalid_serial"},
         ),
@@ -199,15 +199,15 @@ async def test_user_flow_errors_then_recover(
         CONF_NAME: "Driveway",
         CONF_SERIAL: SERIAL,
         CONF_API_TOKEN: TOKEN,
-        CONF_URL: _url(simulator),
+        CONF_API_URL: _url(simulator),
     }
     bad = {**good, **change}
-    if bad[CONF_URL].startswith("/"):
-        bad[CONF_URL] = simulator.url("goecharger") + bad[CONF_URL]
+    if bad[CONF_API_URL].startswith("/"):
+        bad[CONF_API_URL] = simulator.url("goecharger") + bad[CONF_API_URL]
 
     def form(values: dict[str, str]) -> dict[str, Any]:
         flat = dict(values)
-        url = flat.pop(CONF_URL)
+        url = flat.pop(CONF_API_URL)
         return {**flat, **_advanced(url)}
 
     flow_id = await _user_flow(hass)
@@ -219,7 +219,7 @@ async def test_user_flow_errors_then_recover(
         CONF_NAME: "Driveway",
         CONF_SERIAL: bad[CONF_SERIAL],
         CONF_API_TOKEN: bad[CONF_API_TOKEN],
-        f"{SECTION_ADVANCED}.{CONF_URL}": bad[CONF_URL],
+        f"{SECTION_ADVANCED}.{CONF_API_URL}": bad[CONF_API_URL],
     }
     charger.offline = False
     charger.cloud_api = True
@@ -282,7 +282,7 @@ async def test_reauth(
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "reauth_successful"
     assert config_entry.data[CONF_API_TOKEN] == "renewed"
-    assert config_entry.data[CONF_URL] == _url(simulator)
+    assert config_entry.data[CONF_API_URL] == _url(simulator)
 
 
 async def test_reconfigure(
@@ -297,13 +297,13 @@ async def test_reconfigure(
         CONF_SERIAL,
         CONF_API_TOKEN,
         SECTION_ADVANCED,
-        f"{SECTION_ADVANCED}.{CONF_URL}",
+        f"{SECTION_ADVANCED}.{CONF_API_URL}",
     ]
     assert result["data_schema"].schema[fields[SECTION_ADVANCED]].options == {"collapsed": True}
     assert result["data_schema"].schema[fields[CONF_API_TOKEN]].config["type"] == "password"
     assert _shown(result) == {
         CONF_SERIAL: SERIAL,
-        f"{SECTION_ADVANCED}.{CONF_URL}": _url(simulator),
+        f"{SECTION_ADVANCED}.{CONF_API_URL}": _url(simulator),
     }
     assert TOKEN not in str(result)
     new_url = f"{simulator.url('goecharger')}/{SERIAL}"
@@ -315,7 +315,7 @@ async def test_reconfigure(
     assert _shown(result) == {
         CONF_SERIAL: SERIAL,
         CONF_API_TOKEN: "bad",
-        f"{SECTION_ADVANCED}.{CONF_URL}": new_url,
+        f"{SECTION_ADVANCED}.{CONF_API_URL}": new_url,
     }
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {CONF_SERIAL: SERIAL, CONF_API_TOKEN: f" {TOKEN} ", **_advanced(new_url)}
@@ -326,7 +326,7 @@ async def test_reconfigure(
         CONF_NAME: "Driveway",
         CONF_SERIAL: SERIAL,
         CONF_API_TOKEN: TOKEN,
-        CONF_URL: new_url,
+        CONF_API_URL: new_url,
     }
 
 
@@ -356,7 +356,7 @@ async def test_reconfigure_error_does_not_show_the_stored_token(
     assert result["errors"] == {SECTION_ADVANCED: "invalid_url"}
     assert _shown(result) == {
         CONF_SERIAL: SERIAL,
-        f"{SECTION_ADVANCED}.{CONF_URL}": "ftp://example.com",
+        f"{SECTION_ADVANCED}.{CONF_API_URL}": "ftp://example.com",
     }
     assert TOKEN not in str(result)
     assert config_entry.data == entry_data(simulator)
@@ -419,7 +419,7 @@ async def test_reconfigure_keeps_url_when_the_section_is_left_empty(
         result["flow_id"], {CONF_SERIAL: SERIAL, CONF_API_TOKEN: TOKEN, SECTION_ADVANCED: {}}
     )
     assert result["reason"] == "reconfigure_successful"
-    assert config_entry.data[CONF_URL] == _url(simulator)
+    assert config_entry.data[CONF_API_URL] == _url(simulator)
 
 
 async def test_reconfigure_cloud_entry_shows_the_default_url(
@@ -430,6 +430,7 @@ async def test_reconfigure_cloud_entry_shows_the_default_url(
         title="Cloud",
         unique_id=SERIAL,
         version=2,
+        minor_version=2,
         data={CONF_NAME: "Cloud", CONF_SERIAL: SERIAL, CONF_API_TOKEN: TOKEN},
         options={CONF_SCAN_INTERVAL: 30},
     )
@@ -437,7 +438,7 @@ async def test_reconfigure_cloud_entry_shows_the_default_url(
     result = await entry.start_reconfigure_flow(hass)
     assert _shown(result) == {
         CONF_SERIAL: SERIAL,
-        f"{SECTION_ADVANCED}.{CONF_URL}": DEFAULT_BASE_URL,
+        f"{SECTION_ADVANCED}.{CONF_API_URL}": DEFAULT_BASE_URL,
     }
 
 
@@ -447,11 +448,12 @@ def _local_entry_without_serial(simulator: Simulator) -> MockConfigEntry:
         domain=DOMAIN,
         title="c",
         version=2,
+        minor_version=2,
         data={
             CONF_NAME: "c",
             CONF_SERIAL: "",
             CONF_API_TOKEN: "wrong",
-            CONF_URL: f"{simulator.url('goecharger')}/{SERIAL}",
+            CONF_API_URL: f"{simulator.url('goecharger')}/{SERIAL}",
         },
         options={CONF_SCAN_INTERVAL: 30},
     )
@@ -501,7 +503,7 @@ async def test_reconfigure_entry_without_unique_id(
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "reconfigure_successful"
     assert entry.data[CONF_SERIAL] == SERIAL
-    assert entry.data[CONF_URL] == f"{simulator.url('goecharger')}/{SERIAL}"
+    assert entry.data[CONF_API_URL] == f"{simulator.url('goecharger')}/{SERIAL}"
 
 
 async def test_reconfigure_entry_without_unique_id_already_configured(

@@ -13,7 +13,7 @@ from homeassistant.components.select import (
     SERVICE_SELECT_OPTION,
 )
 from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
-from homeassistant.const import ATTR_ENTITY_ID, CONF_NAME, STATE_UNAVAILABLE
+from homeassistant.const import ATTR_ENTITY_ID, CONF_NAME, CONF_SCAN_INTERVAL, STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
@@ -24,9 +24,8 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 from custom_components.smartenergy_goecharger import async_migrate_entry
 from custom_components.smartenergy_goecharger.const import (
     CONF_API_TOKEN,
-    CONF_SCAN_INTERVAL,
+    CONF_API_URL,
     CONF_SERIAL,
-    CONF_URL,
     DOMAIN,
 )
 from simulator import Simulator
@@ -85,6 +84,7 @@ async def test_offline_unavailable_and_recovery(
     issue_registry: ir.IssueRegistry,
 ) -> None:
     """An offline charger (404 "Data is outdated") gets its repair issue after 30 minutes."""
+    coordinator = loaded_entry.runtime_data.coordinator
     charger = vendor(simulator).chargers[SERIAL]
     charger.offline = True
     await _tick(hass, freezer)
@@ -92,6 +92,8 @@ async def test_offline_unavailable_and_recovery(
     assert hass.states.get("button.driveway_wallbox_control").state == STATE_UNAVAILABLE
     assert hass.states.get("number.driveway_charging_current").state == STATE_UNAVAILABLE
     assert loaded_entry.state is ConfigEntryState.LOADED
+    assert coordinator.last_exception is not None
+    assert coordinator.last_exception.translation_key == "charger_offline"
     # waiting may fix an offline charger: no issue yet
     await _tick(hass, freezer, 29 * 60)
     assert not issue_registry.issues
@@ -102,10 +104,15 @@ async def test_offline_unavailable_and_recovery(
     assert issue.translation_placeholders == {"name": "Driveway"}
     assert len(issue_registry.issues) == 1
     assert not hass.config_entries.flow.async_progress()
+    # three failures in a row: the interval doubled twice
+    assert coordinator.update_interval == timedelta(seconds=120)
     charger.offline = False
     await _tick(hass, freezer)
+    assert hass.states.get(CAR_STATUS).state == STATE_UNAVAILABLE
+    await _tick(hass, freezer, 95)
     assert hass.states.get(CAR_STATUS).state == "charging"
     assert not issue_registry.issues
+    assert coordinator.update_interval == timedelta(seconds=30)
 
 
 async def test_cloud_api_disabled_raises_issue_at_once(
@@ -131,13 +138,17 @@ async def test_cloud_api_disabled_raises_issue_at_once(
     assert issue.severity is ir.IssueSeverity.ERROR
     assert list(issue_registry.issues) == [(DOMAIN, issue_id)]
     # switched on again, but the charger is offline now (404): that issue waits its 30 min
+    coordinator = loaded_entry.runtime_data.coordinator
+    assert coordinator.last_exception is not None
+    assert coordinator.last_exception.translation_key == "cloud_api_disabled"
     charger.cloud_api = True
     charger.offline = True
     await _tick(hass, freezer)
     assert hass.states.get(CAR_STATUS).state == STATE_UNAVAILABLE
     assert not issue_registry.issues
     charger.offline = False
-    await _tick(hass, freezer)
+    # the second failure in a row doubled the interval
+    await _tick(hass, freezer, 60)
     assert hass.states.get(CAR_STATUS).state == "charging"
     # a later 403 raises the issue at once again; an answer clears it
     charger.cloud_api = False
@@ -181,7 +192,7 @@ async def test_write_refused_by_the_set_endpoint_is_no_reauth(
                 blocking=True,
             )
         assert not isinstance(err.value, ServiceValidationError)
-        assert err.value.translation_key == "write_refused"
+        assert err.value.translation_key == "endpoint_refused"
         assert err.value.translation_placeholders == {"status": str(status)}
     assert simulator.log.count("goecharger", SET) == 2
     assert simulator.log.count("goecharger", STATUS) == 0
@@ -212,7 +223,7 @@ async def test_status_refusing_the_token_starts_reauth_after_a_refused_write(
             {ATTR_ENTITY_ID: "select.driveway_phase_mode", ATTR_OPTION: "one_phase"},
             blocking=True,
         )
-    assert err.value.translation_key == "write_refused"
+    assert err.value.translation_key == "endpoint_refused"
     assert not hass.config_entries.flow.async_progress()
     await _tick(hass, freezer)
     flows = hass.config_entries.flow.async_progress()
@@ -225,14 +236,51 @@ async def test_errors_while_polling(
     simulator: Simulator,
     freezer: FrozenDateTimeFactory,
 ) -> None:
+    """A 5xx cannot reach the cloud, a malformed body is the cloud's error; both heal."""
+    coordinator = loaded_entry.runtime_data.coordinator
     simulator.faults.inject("goecharger", "/*/api/status", status=500, remaining=1)
     await _tick(hass, freezer)
     assert hass.states.get(CAR_STATUS).state == STATE_UNAVAILABLE
+    assert coordinator.last_exception is not None
+    assert coordinator.last_exception.translation_key == "cannot_connect"
+    assert coordinator.last_exception.translation_placeholders == {
+        "error": "/api/status: the go-e cloud answered HTTP 500"
+    }
     await _tick(hass, freezer)
     assert hass.states.get(CAR_STATUS).state == "charging"
     simulator.faults.inject("goecharger", "/*/api/status", malformed=True, remaining=1)
     await _tick(hass, freezer)
     assert hass.states.get(CAR_STATUS).state == STATE_UNAVAILABLE
+    assert coordinator.last_exception.translation_key == "api_error"
+    assert coordinator.last_exception.translation_placeholders == {
+        "error": "/api/status: malformed JSON"
+    }
+    assert not hass.config_entries.flow.async_progress()
+
+
+async def test_failures_in_a_row_stretch_the_interval(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """The first failure keeps the interval; each further one doubles it, up to 15 minutes."""
+    coordinator = loaded_entry.runtime_data.coordinator
+    simulator.faults.inject("goecharger", "/*/api/status", status=503, remaining=7)
+    simulator.log.reset()
+    intervals = []
+    for _ in range(7):
+        await _tick(hass, freezer, coordinator.update_interval.total_seconds() + 1)
+        intervals.append(coordinator.update_interval.total_seconds())
+    assert intervals == [30, 60, 120, 240, 480, 900, 900]
+    assert simulator.log.count("goecharger", STATUS) == 7
+    # nothing in between: a stretched interval sends no request before it ends
+    await _tick(hass, freezer, 890)
+    assert simulator.log.count("goecharger", STATUS) == 7
+    await _tick(hass, freezer, 20)
+    assert simulator.log.count("goecharger", STATUS) == 8
+    assert hass.states.get(CAR_STATUS).state == "charging"
+    assert coordinator.update_interval == timedelta(seconds=30)
 
 
 async def test_rate_limit_backs_off(
@@ -249,6 +297,9 @@ async def test_rate_limit_backs_off(
     # one second more: HA may schedule a poll up to a second early
     assert coordinator.update_interval == timedelta(seconds=301)
     assert hass.states.get(CAR_STATUS).state == STATE_UNAVAILABLE
+    assert coordinator.last_exception is not None
+    assert coordinator.last_exception.translation_key == "rate_limited"
+    assert coordinator.last_exception.translation_placeholders == {"seconds": "300"}
     simulator.log.reset()
     await _tick(hass, freezer, 60)
     assert simulator.log.count("goecharger") == 0
@@ -256,11 +307,33 @@ async def test_rate_limit_backs_off(
     await coordinator.async_refresh()
     assert simulator.log.count("goecharger") == 0
     assert coordinator.update_interval == timedelta(seconds=241)
+    assert coordinator.last_exception.translation_key == "rate_limited"
+    assert coordinator.last_exception.translation_placeholders == {"seconds": "240"}
     assert hass.states.get(CAR_STATUS).state == STATE_UNAVAILABLE
     await _tick(hass, freezer, 250)
     assert simulator.log.count("goecharger") == 1
     assert coordinator.update_interval == timedelta(seconds=30)
     assert hass.states.get(CAR_STATUS).state == "charging"
+
+
+async def test_rate_limit_without_retry_after_waits_five_minutes(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A 429 that does not say how long: no request for 5 minutes, then the normal interval."""
+    coordinator = loaded_entry.runtime_data.coordinator
+    simulator.faults.inject("goecharger", "/*/api/status", status=429, remaining=1)
+    await _tick(hass, freezer)
+    assert coordinator.update_interval == timedelta(seconds=301)
+    simulator.log.reset()
+    await _tick(hass, freezer, 290)
+    assert simulator.log.count("goecharger") == 0
+    await _tick(hass, freezer, 15)
+    assert simulator.log.count("goecharger") == 1
+    assert hass.states.get(CAR_STATUS).state == "charging"
+    assert coordinator.update_interval == timedelta(seconds=30)
 
 
 async def test_bad_token_starts_reauth(
@@ -353,6 +426,7 @@ async def test_options_change_during_back_off(
     await hass.async_block_till_done()
     assert simulator.log.count("goecharger") == 0
     assert coordinator.update_interval > timedelta(seconds=60)
+    assert coordinator.interval == timedelta(seconds=60)
     await _tick(hass, freezer, 310)
     assert simulator.log.count("goecharger") == 1
     assert coordinator.update_interval == timedelta(seconds=60)
@@ -392,7 +466,7 @@ async def test_reconfigure_loaded_entry_reloads_without_warning(
     result = await loaded_entry.start_reconfigure_flow(hass)
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"],
-        {CONF_SERIAL: SERIAL, "advanced": {CONF_URL: entry_data(simulator)[CONF_URL]}},
+        {CONF_SERIAL: SERIAL, "advanced": {CONF_API_URL: entry_data(simulator)[CONF_API_URL]}},
     )
     await hass.async_block_till_done()
     assert result["reason"] == "reconfigure_successful"
@@ -427,7 +501,7 @@ async def test_migrate_old_cloud_entry(
         assert await hass.config_entries.async_setup(entry.entry_id)
         await hass.async_block_till_done()
     assert entry.state is ConfigEntryState.LOADED
-    assert entry.version == 2
+    assert (entry.version, entry.minor_version) == (2, 2)
     assert entry.unique_id == SERIAL
     assert entry.data == {CONF_NAME: "charger1", CONF_SERIAL: SERIAL, CONF_API_TOKEN: TOKEN}
     assert entry.options == {CONF_SCAN_INTERVAL: 10}
@@ -451,8 +525,14 @@ async def test_migrate_old_local_entry(hass: HomeAssistant, simulator: Simulator
     assert entry.state is ConfigEntryState.LOADED
     assert entry.unique_id == SERIAL
     assert entry.data[CONF_SERIAL] == SERIAL
-    assert entry.data[CONF_URL] == f"{simulator.url('goecharger')}/{SERIAL}"
+    assert entry.data == {
+        CONF_NAME: "charger2",
+        CONF_SERIAL: SERIAL,
+        CONF_API_TOKEN: TOKEN,
+        CONF_API_URL: f"{simulator.url('goecharger')}/{SERIAL}",
+    }
     assert entry.options == {CONF_SCAN_INTERVAL: 30}
+    assert (entry.version, entry.minor_version) == (2, 2)
 
 
 async def test_migrate_duplicate_old_entries(hass: HomeAssistant, simulator: Simulator) -> None:
@@ -472,6 +552,88 @@ async def test_migrate_duplicate_old_entries(hass: HomeAssistant, simulator: Sim
     assert entries[1].state is ConfigEntryState.SETUP_ERROR
     assert entries[1].reason is not None
     assert entries[1].reason.startswith('This charger is already configured in the entry "a"')
+
+
+async def test_migrate_url_key_of_version_2_1(
+    hass: HomeAssistant, simulator: Simulator, entity_registry: er.EntityRegistry
+) -> None:
+    """Version 2.1 stored the API URL as "url": renamed to "api_url", nothing else changes."""
+    url = f"{simulator.url('goecharger')}/{{serial}}"
+    data = {CONF_NAME: "Driveway", CONF_SERIAL: SERIAL, CONF_API_TOKEN: TOKEN, "url": url}
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title="Driveway",
+        unique_id=SERIAL,
+        version=2,
+        minor_version=1,
+        data=data,
+        options={CONF_SCAN_INTERVAL: 45},
+    )
+    entry.add_to_hass(hass)
+    button = entity_registry.async_get_or_create(
+        "button", DOMAIN, f"{SERIAL}_wallbox_control", config_entry=entry
+    )
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.LOADED
+    assert (entry.version, entry.minor_version) == (2, 2)
+    assert entry.data == {
+        CONF_NAME: "Driveway",
+        CONF_SERIAL: SERIAL,
+        CONF_API_TOKEN: TOKEN,
+        CONF_API_URL: url,
+    }
+    assert entry.options == {CONF_SCAN_INTERVAL: 45}
+    assert entry.unique_id == SERIAL
+    assert entity_registry.async_get(button.entity_id).unique_id == f"{SERIAL}_wallbox_control"
+    # the renamed URL is used: the simulator answered
+    assert hass.states.get(CAR_STATUS).state == "charging"
+    assert entry.runtime_data.coordinator.update_interval == timedelta(seconds=45)
+
+
+async def test_migrate_version_2_1_without_url(hass: HomeAssistant, simulator: Simulator) -> None:
+    """A cloud entry of version 2.1 (no URL stored) only gets the new minor version."""
+    data = {CONF_NAME: "Cloud", CONF_SERIAL: SERIAL, CONF_API_TOKEN: TOKEN}
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title="Cloud",
+        unique_id=SERIAL,
+        version=2,
+        minor_version=1,
+        data=data,
+        options={CONF_SCAN_INTERVAL: 30},
+    )
+    entry.add_to_hass(hass)
+    simulated = f"{simulator.url('goecharger')}/{{serial}}"
+    with patch("custom_components.smartenergy_goecharger.DEFAULT_BASE_URL", simulated):
+        assert await hass.config_entries.async_setup(entry.entry_id)
+        await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.LOADED
+    assert (entry.version, entry.minor_version) == (2, 2)
+    assert entry.data == data
+    assert entry.options == {CONF_SCAN_INTERVAL: 30}
+
+
+async def test_newer_minor_version_loads_as_it_is(
+    hass: HomeAssistant, simulator: Simulator
+) -> None:
+    """A newer minor version only adds optional keys: it loads and is left unchanged."""
+    data = {**entry_data(simulator), "future_option": True}
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title="Driveway",
+        unique_id=SERIAL,
+        version=2,
+        minor_version=3,
+        data=data,
+        options={CONF_SCAN_INTERVAL: 30},
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.LOADED
+    assert (entry.version, entry.minor_version) == (2, 3)
+    assert entry.data == data
 
 
 async def test_migrate_from_future_version_fails(hass: HomeAssistant) -> None:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any
+from unittest.mock import patch
 
+from aiohttp import ClientTimeout
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.button import DOMAIN as BUTTON_DOMAIN, SERVICE_PRESS
 from homeassistant.components.number import (
@@ -17,6 +19,7 @@ from homeassistant.components.select import (
     DOMAIN as SELECT_DOMAIN,
     SERVICE_SELECT_OPTION,
 )
+from homeassistant.config_entries import SOURCE_REAUTH
 from homeassistant.const import ATTR_ENTITY_ID, STATE_UNAVAILABLE, STATE_UNKNOWN, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
@@ -30,7 +33,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 from syrupy.assertion import SnapshotAssertion
 
-from custom_components.smartenergy_goecharger.api import GoeStatus
+from custom_components.smartenergy_goecharger.api import GoeAuthError, GoeStatus
 from custom_components.smartenergy_goecharger.button import control_values
 from custom_components.smartenergy_goecharger.const import DOMAIN
 from simulator import Simulator
@@ -38,14 +41,17 @@ from simulator import Simulator
 from .conftest import SERIAL, vendor
 
 SET = "GET /goecharger/{serial}/api/set"
+STATUS = "GET /goecharger/{serial}/api/status"
 BUTTON = "button.driveway_wallbox_control"
 NUMBER = "number.driveway_charging_current"
 PHASE = "select.driveway_phase_mode"
 FORCE = "select.driveway_force_state"
 
 
-async def _refresh(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
-    freezer.tick(timedelta(seconds=30))
+async def _refresh(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: float = 30
+) -> None:
+    freezer.tick(timedelta(seconds=seconds))
     async_fire_time_changed(hass)
     await hass.async_block_till_done(wait_background_tasks=True)
 
@@ -223,7 +229,7 @@ async def test_number_rejected_by_charger(
         await hass.services.async_call(
             NUMBER_DOMAIN, SERVICE_SET_VALUE, {ATTR_ENTITY_ID: NUMBER, ATTR_VALUE: 25}, True
         )
-    assert err.value.translation_key == "set_rejected"
+    assert err.value.translation_key == "rejected"
     assert "exceeds range 6 to 20" in str(err.value.translation_placeholders)
     assert vendor(simulator).chargers[SERIAL].amp == 16
 
@@ -251,30 +257,106 @@ async def test_selects(
 
 
 @pytest.mark.parametrize(
-    ("fault", "key"),
+    ("fault", "key", "placeholders"),
     [
         (
             {"status": 404, "body": '{"success": false, "reason": "Data is outdated"}'},
             "charger_offline",
+            {},
         ),
-        ({"status": 403}, "write_refused"),
-        ({"status": 401}, "write_refused"),
-        ({"status": 500}, "communication_error"),
+        ({"status": 403}, "endpoint_refused", {"status": "403"}),
+        ({"status": 401}, "endpoint_refused", {"status": "401"}),
+        (
+            {"status": 422, "body": '{"frc": "frc: failed"}'},
+            "rejected",
+            {"error": "frc: frc: failed"},
+        ),
+        (
+            {"status": 500},
+            "cannot_connect",
+            {"error": "/api/set: the go-e cloud answered HTTP 500"},
+        ),
+        ({"delay": 1}, "cannot_connect", {"error": "timeout talking to /api/set"}),
+        (
+            {"status": 404, "body": "Not Found"},
+            "api_error",
+            {"error": "/api/set: unexpected HTTP 404"},
+        ),
     ],
 )
 async def test_control_errors(
     hass: HomeAssistant,
     loaded_entry: MockConfigEntry,
     simulator: Simulator,
+    *,
     fault: dict[str, object],
     key: str,
+    placeholders: dict[str, str],
 ) -> None:
+    """Every client error of a write becomes one translated error; nothing is read back."""
     simulator.faults.inject("goecharger", "/*/api/set", remaining=1, **fault)
+    simulator.log.reset()
+    with (
+        patch("custom_components.smartenergy_goecharger.api.REQUEST_TIMEOUT", ClientTimeout(0.2)),
+        pytest.raises(HomeAssistantError) as err,
+    ):
+        await hass.services.async_call(
+            SELECT_DOMAIN, SERVICE_SELECT_OPTION, {ATTR_ENTITY_ID: FORCE, ATTR_OPTION: "on"}, True
+        )
+    assert not isinstance(err.value, ServiceValidationError)
+    assert err.value.translation_domain == DOMAIN
+    assert err.value.translation_key == key
+    assert err.value.translation_placeholders == placeholders
+    assert simulator.log.count("goecharger", STATUS) == 0  # no read-back
+    assert not hass.config_entries.flow.async_progress()
+    assert vendor(simulator).chargers[SERIAL].frc == 0
+
+
+async def test_control_refused_token_starts_reauth(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry
+) -> None:
+    """Should a write ever report the token itself refused, reauth starts as for a poll.
+
+    (/api/set refusing is ``endpoint_refused``; only /api/status judges the token today.)
+    """
+    coordinator = loaded_entry.runtime_data.coordinator
+    with (
+        patch.object(coordinator.client, "async_set", side_effect=GoeAuthError("refused")),
+        pytest.raises(HomeAssistantError) as err,
+    ):
+        await hass.services.async_call(
+            SELECT_DOMAIN, SERVICE_SELECT_OPTION, {ATTR_ENTITY_ID: FORCE, ATTR_OPTION: "on"}, True
+        )
+    assert err.value.translation_key == "auth_failed"
+    await hass.async_block_till_done()
+    flows = hass.config_entries.flow.async_progress()
+    assert [f["context"]["source"] for f in flows] == [SOURCE_REAUTH]
+
+
+async def test_control_rate_limited_holds_the_polls(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    loaded_entry: MockConfigEntry,
+    simulator: Simulator,
+) -> None:
+    """A 429 to a write: a translated error, and no request at all until Retry-After."""
+    simulator.faults.inject(
+        "goecharger", "/*/api/set", status=429, headers={"Retry-After": "120"}, remaining=1
+    )
+    simulator.log.reset()
     with pytest.raises(HomeAssistantError) as err:
         await hass.services.async_call(
             SELECT_DOMAIN, SERVICE_SELECT_OPTION, {ATTR_ENTITY_ID: FORCE, ATTR_OPTION: "on"}, True
         )
-    assert err.value.translation_key == key
+    assert err.value.translation_key == "rate_limited"
+    assert err.value.translation_placeholders == {"seconds": "120"}
+    assert simulator.log.count("goecharger") == 1
+    await _refresh(hass, freezer)  # the next poll sends nothing
+    assert simulator.log.count("goecharger") == 1
+    assert hass.states.get(FORCE).state == STATE_UNAVAILABLE
+    await _refresh(hass, freezer, 95)
+    assert simulator.log.count("goecharger", STATUS) == 1
+    assert hass.states.get(FORCE).state == "neutral"
 
 
 async def test_control_refused_write_is_no_reauth(
@@ -286,7 +368,7 @@ async def test_control_refused_write_is_no_reauth(
         await hass.services.async_call(
             NUMBER_DOMAIN, SERVICE_SET_VALUE, {ATTR_ENTITY_ID: NUMBER, ATTR_VALUE: 8}, True
         )
-    assert err.value.translation_key == "write_refused"
+    assert err.value.translation_key == "endpoint_refused"
     await hass.async_block_till_done()
     assert not hass.config_entries.flow.async_progress()
     assert hass.states.get(NUMBER).state == "16.0"

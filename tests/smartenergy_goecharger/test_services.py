@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntryState
+from homeassistant.const import CONF_SCAN_INTERVAL
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 import voluptuous as vol
 
-from custom_components.smartenergy_goecharger.const import CONF_SCAN_INTERVAL, DOMAIN
+from custom_components.smartenergy_goecharger.const import DOMAIN
 from simulator import Simulator
 
 from .conftest import IDLE_SERIAL, IDLE_TOKEN, SERIAL, entry_data, vendor
@@ -165,7 +166,7 @@ async def test_rejected_and_offline(
     )
     with pytest.raises(HomeAssistantError) as err:
         await _call(hass, "stop_charging", {"device_name": "Driveway"})
-    assert err.value.translation_key == "set_rejected"
+    assert err.value.translation_key == "rejected"
     vendor(simulator).chargers[SERIAL].offline = True
     with pytest.raises(HomeAssistantError) as err:
         await _call(hass, "set_phase", {"device_name": "Driveway", "phase": 1})
@@ -182,7 +183,7 @@ async def test_write_refused(
     with pytest.raises(HomeAssistantError) as err:
         await _call(hass, "stop_charging", {"device_name": "Driveway"})
     assert not isinstance(err.value, ServiceValidationError)
-    assert err.value.translation_key == "write_refused"
+    assert err.value.translation_key == "endpoint_refused"
     assert not hass.config_entries.flow.async_progress()
     assert loaded_entry.state is ConfigEntryState.LOADED
     await _call(hass, "stop_charging", {"device_name": "Driveway"})
@@ -199,6 +200,7 @@ def _second_entry(
         title=title,
         unique_id=serial,
         version=2,
+        minor_version=2,
         data={**data, "name": title},
         options={CONF_SCAN_INTERVAL: 30},
     )

@@ -14,7 +14,9 @@ from .exceptions import (
     OhmeEndpointRefusedError,
     OhmeError,
     OhmeRateLimitError,
+    OhmeRejectedError,
     OhmeResponseError,
+    OhmeServerError,
 )
 from .models import (
     Account,
@@ -51,5 +53,7 @@ __all__ = [
     "OhmeEndpointRefusedError",
     "OhmeError",
     "OhmeRateLimitError",
+    "OhmeRejectedError",
     "OhmeResponseError",
+    "OhmeServerError",
 ]

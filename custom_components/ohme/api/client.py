@@ -20,7 +20,9 @@ from .exceptions import (
     OhmeConnectionError,
     OhmeEndpointRefusedError,
     OhmeRateLimitError,
+    OhmeRejectedError,
     OhmeResponseError,
+    OhmeServerError,
 )
 from .models import Account, ChargeRule, ChargeSession, ChargeSummary
 
@@ -146,8 +148,14 @@ class OhmeClient:
 
     # -- requests ---------------------------------------------------------------------
 
-    def _check_status(self, resp: aiohttp.ClientResponse, path: str) -> None:
-        """Raise for non-2xx answers other than 401/403; remember a 429's wait."""
+    def _check_status(
+        self, resp: aiohttp.ClientResponse, path: str, *, write: bool = False
+    ) -> None:
+        """Raise for non-2xx answers other than 401/403; remember a 429's wait.
+
+        A write answered 400 or 422 had its values refused (``OhmeRejectedError``); a 5xx is
+        an outage (``OhmeServerError``).
+        """
         if resp.status == 429:
             header = resp.headers.get("Retry-After")
             try:
@@ -156,6 +164,10 @@ class OhmeClient:
                 retry_after = None
             self._retry_at = self._now() + (retry_after or DEFAULT_RETRY_AFTER)
             raise OhmeRateLimitError(retry_after)
+        if write and resp.status in (400, 422):
+            raise OhmeRejectedError(path, resp.status)
+        if resp.status >= 500:
+            raise OhmeServerError(path, resp.status)
         if not 200 <= resp.status < 300:
             raise OhmeApiError(path, resp.status)
 
@@ -207,7 +219,7 @@ class OhmeClient:
                                 continue
                             self._refusing.add(key)
                             raise OhmeEndpointRefusedError(route, resp.status)
-                        self._check_status(resp, route)
+                        self._check_status(resp, route, write=method != "GET")
                         self._refusing.discard(key)
                         if not parse:
                             return None

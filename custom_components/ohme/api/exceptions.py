@@ -34,6 +34,14 @@ class OhmeApiError(OhmeError):
         self.status = status
 
 
+class OhmeServerError(OhmeApiError, OhmeConnectionError):
+    """The Ohme cloud answered HTTP 5xx: an outage, like a network error."""
+
+
+class OhmeRejectedError(OhmeApiError):
+    """A write's values were refused (HTTP 400 or 422): out of range, or not valid now."""
+
+
 class OhmeResponseError(OhmeError):
     """The Ohme cloud answered with a body that is not the JSON we expect."""
 

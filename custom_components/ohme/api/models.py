@@ -187,7 +187,12 @@ class ChargeSession:
 
     @property
     def status(self) -> ChargerStatus:
-        """Return the charger status (reference section 4.1)."""
+        """Return the charger status, derived from the mode and the power.
+
+        Ohme has no status field: the modes DISCONNECTED (unplugged), PENDING_APPROVAL,
+        STOPPED (paused) and FINISHED_CHARGE fix it; any other mode, or none, means plugged
+        in, and charging while power flows.
+        """
         if (fixed := _FIXED_STATUS.get(self.mode_raw or "")) is not None:
             return fixed
         return ChargerStatus.CHARGING if self.power_w > 0 else ChargerStatus.PLUGGED_IN
