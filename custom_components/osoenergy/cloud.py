@@ -162,6 +162,9 @@ class CloudCoordinator[DataT](DataUpdateCoordinator[DataT]):
             # sends nothing; the next poll still comes right after Retry-After.
             seconds = math.ceil(wait)
             self.update_interval = timedelta(seconds=seconds) + SLACK
+            if self.last_update_success and self.data is not None:
+                # Only a command was answered 429: the last answer stays until polls resume.
+                return self.data
             raise UpdateFailed(
                 translation_domain=self.config_entry.domain,
                 translation_key="rate_limited",
@@ -220,7 +223,8 @@ class CloudCoordinator[DataT](DataUpdateCoordinator[DataT]):
         if isinstance(err, self.errors.auth):
             self.config_entry.async_start_reauth(self.hass)
         elif isinstance(err, self.errors.rate_limited):
-            self.backoff.hold(getattr(err, "retry_after", None))
+            # Polls wait too, and the next one comes right after Retry-After.
+            self.update_interval = self.backoff.hold(getattr(err, "retry_after", None)) + SLACK
         key, placeholders = self.describe_error(err)
         return HomeAssistantError(
             translation_domain=self.config_entry.domain,

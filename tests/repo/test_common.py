@@ -10,18 +10,25 @@ from __future__ import annotations
 from datetime import timedelta
 import importlib.util
 import json
+import logging
 from pathlib import Path
 import shutil
 from types import ModuleType
 
 from freezegun.api import FrozenDateTimeFactory
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ConfigEntryAuthFailed, HomeAssistantError
+from homeassistant.helpers.update_coordinator import UpdateFailed
 import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.charge_amps_monitor.cloud import (
     DEFAULT_RETRY_AFTER,
     MAX_BACKOFF,
     SLACK,
     BackOff,
+    ClientErrors,
+    CloudCoordinator,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -140,3 +147,178 @@ def test_backoff_without_retry_after_waits_the_default(freezer: FrozenDateTimeFa
     assert backoff.wait() == DEFAULT_RETRY_AFTER.total_seconds()
     slow = BackOff(timedelta(hours=1))
     assert slow.hold(None) == timedelta(hours=1)
+
+
+class _Error(Exception):
+    pass
+
+
+class _AuthError(_Error):
+    pass
+
+
+class _RefusedError(_Error):
+    status = 403
+
+
+class _RateLimitedError(_Error):
+    def __init__(self, retry_after: float | None) -> None:
+        super().__init__("429")
+        self.retry_after = retry_after
+
+
+class _ConnectionError(_Error):
+    pass
+
+
+class _RejectedError(_Error):
+    pass
+
+
+class _Coordinator(CloudCoordinator[dict[str, int]]):
+    """A coordinator whose fetch answers or raises what the test puts in ``answers``."""
+
+    errors = ClientErrors(
+        base=_Error,
+        auth=_AuthError,
+        endpoint_refused=_RefusedError,
+        rate_limited=_RateLimitedError,
+        connection=_ConnectionError,
+        rejected=_RejectedError,
+    )
+
+    def __init__(self, hass: HomeAssistant, entry: MockConfigEntry) -> None:
+        super().__init__(
+            hass, logging.getLogger(__name__), entry, name="test", interval=timedelta(seconds=60)
+        )
+        self.answers: list[dict[str, int] | Exception] = []
+        self.fetches = 0
+
+    async def _async_fetch(self) -> dict[str, int]:
+        self.fetches += 1
+        answer = self.answers.pop(0)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+
+@pytest.fixture
+async def coordinator(hass: HomeAssistant, enable_custom_integrations: None) -> _Coordinator:
+    """Return a test coordinator of a (not set up) Charge Amps entry."""
+    entry = MockConfigEntry(domain="charge_amps_monitor", data={"email": "a@b.c"})
+    entry.add_to_hass(hass)
+    return _Coordinator(hass, entry)
+
+
+@pytest.mark.parametrize(
+    ("error", "raised", "key", "placeholders"),
+    [
+        (_AuthError("no"), ConfigEntryAuthFailed, "auth_failed", None),
+        (_RefusedError("403"), UpdateFailed, "endpoint_refused", {"status": "403"}),
+        (_RateLimitedError(30), UpdateFailed, "rate_limited", {"seconds": "30"}),
+        (_ConnectionError("down"), UpdateFailed, "cannot_connect", {"error": "down"}),
+        (_RejectedError("bad"), UpdateFailed, "rejected", {"error": "bad"}),
+        (_Error("odd"), UpdateFailed, "api_error", {"error": "odd"}),
+    ],
+)
+async def test_poll_errors_are_translated(
+    coordinator: _Coordinator,
+    error: Exception,
+    raised: type[Exception],
+    key: str,
+    placeholders: dict[str, str] | None,
+) -> None:
+    """Each kind of client error becomes what Home Assistant understands, with its key."""
+    coordinator.answers = [error]
+    await coordinator.async_refresh()
+    assert not coordinator.last_update_success
+    failure = coordinator.last_exception
+    assert type(failure) is raised
+    assert isinstance(failure, HomeAssistantError)
+    assert failure.translation_key == key
+    assert failure.translation_domain == "charge_amps_monitor"
+    assert failure.translation_placeholders == placeholders
+
+
+async def test_set_interval_waits_for_a_running_backoff(coordinator: _Coordinator) -> None:
+    """A new interval applies at once, or after the back-off a failure started."""
+    coordinator.set_interval(timedelta(seconds=30))
+    assert coordinator.update_interval == timedelta(seconds=30)
+    coordinator.answers = [_ConnectionError("down"), _ConnectionError("down"), {"a": 1}]
+    await coordinator.async_refresh()
+    await coordinator.async_refresh()
+    assert coordinator.update_interval == timedelta(seconds=60)
+    coordinator.set_interval(timedelta(seconds=45))
+    assert coordinator.update_interval == timedelta(seconds=60)
+    await coordinator.async_refresh()
+    assert coordinator.interval == coordinator.update_interval == timedelta(seconds=45)
+
+
+async def test_retry_after_of_a_poll_keeps_entities_unavailable(
+    coordinator: _Coordinator, freezer: FrozenDateTimeFactory
+) -> None:
+    """After a poll's 429 nothing is fetched until Retry-After, and refreshes keep failing."""
+    coordinator.answers = [{"a": 1}, _RateLimitedError(100), {"a": 2}]
+    await coordinator.async_refresh()
+    await coordinator.async_refresh()
+    assert coordinator.update_interval == timedelta(seconds=101)
+    freezer.tick(40)
+    await coordinator.async_refresh()
+    assert coordinator.fetches == 2
+    assert not coordinator.last_update_success
+    assert isinstance(coordinator.last_exception, UpdateFailed)
+    assert coordinator.last_exception.translation_placeholders == {"seconds": "60"}
+    assert coordinator.update_interval == timedelta(seconds=61)
+    freezer.tick(60)
+    await coordinator.async_refresh()
+    assert coordinator.fetches == 3
+    assert coordinator.data == {"a": 2}
+    assert coordinator.update_interval == timedelta(seconds=60)
+
+
+async def test_commands_are_translated(hass: HomeAssistant, coordinator: _Coordinator) -> None:
+    """A command returns its result; its errors become translated HomeAssistantErrors."""
+
+    async def command(result: int | Exception) -> int:
+        if isinstance(result, Exception):
+            raise result
+        return result
+
+    assert await coordinator.async_write(command(7)) == 7
+    with pytest.raises(HomeAssistantError) as err:
+        await coordinator.async_write(command(_RejectedError("too high")))
+    assert type(err.value) is HomeAssistantError
+    assert err.value.translation_key == "rejected"
+    assert err.value.translation_placeholders == {"error": "too high"}
+    assert not hass.config_entries.flow.async_progress()
+    with pytest.raises(HomeAssistantError) as err:
+        await coordinator.async_write(command(_AuthError("refused")))
+    assert err.value.translation_key == "auth_failed"
+    await hass.async_block_till_done()
+    flows = hass.config_entries.flow.async_progress()
+    assert [flow["context"]["source"] for flow in flows] == ["reauth"]
+
+
+async def test_a_commands_retry_after_holds_polls_but_keeps_data(
+    coordinator: _Coordinator, freezer: FrozenDateTimeFactory
+) -> None:
+    """A command answered 429: polls wait for Retry-After and the last answer stays."""
+
+    async def throttled() -> None:
+        raise _RateLimitedError(None)
+
+    coordinator.answers = [{"a": 1}, {"a": 2}]
+    await coordinator.async_refresh()
+    with pytest.raises(HomeAssistantError) as err:
+        await coordinator.async_write(throttled())
+    assert err.value.translation_key == "rate_limited"
+    assert err.value.translation_placeholders == {"seconds": "300"}
+    assert coordinator.update_interval == DEFAULT_RETRY_AFTER + SLACK
+    freezer.tick(120)
+    await coordinator.async_refresh()
+    assert coordinator.fetches == 1
+    assert coordinator.last_update_success
+    assert coordinator.data == {"a": 1}
+    freezer.tick(180)
+    await coordinator.async_refresh()
+    assert coordinator.data == {"a": 2}

@@ -339,7 +339,7 @@ async def test_control_rate_limited_holds_the_polls(
     loaded_entry: MockConfigEntry,
     simulator: Simulator,
 ) -> None:
-    """A 429 to a write: a translated error, and no request at all until Retry-After."""
+    """A 429 to a write: a translated error, no request until Retry-After, the last state kept."""
     simulator.faults.inject(
         "goecharger", "/*/api/set", status=429, headers={"Retry-After": "120"}, remaining=1
     )
@@ -353,8 +353,11 @@ async def test_control_rate_limited_holds_the_polls(
     assert simulator.log.count("goecharger") == 1
     await _refresh(hass, freezer)  # the next poll sends nothing
     assert simulator.log.count("goecharger") == 1
-    assert hass.states.get(FORCE).state == STATE_UNAVAILABLE
-    await _refresh(hass, freezer, 95)
+    # No poll failed: the entities keep the last answer meanwhile.
+    assert hass.states.get(FORCE).state == "neutral"
+    await _refresh(hass, freezer, 89)  # 119 s after the write: still waiting
+    assert simulator.log.count("goecharger") == 1
+    await _refresh(hass, freezer, 6)
     assert simulator.log.count("goecharger", STATUS) == 1
     assert hass.states.get(FORCE).state == "neutral"
 
