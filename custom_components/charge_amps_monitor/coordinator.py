@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import ClassVar
@@ -24,8 +23,8 @@ from .cloud import ClientErrors, CloudCoordinator
 from .const import DEFAULT_SCAN_INTERVAL, DOMAIN, LOGGER
 from .devices import DeviceTracker
 
-# The charge points of the account by id (typed as a Mapping, as devices.py takes it).
-type ChargeAmpsData = Mapping[str, ChargePoint]
+# The charge points of the account by id.
+type ChargeAmpsData = dict[str, ChargePoint]
 
 
 @dataclass
