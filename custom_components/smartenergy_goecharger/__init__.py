@@ -20,7 +20,7 @@ from .coordinator import (
 )
 from .services import async_setup_services
 
-PLATFORMS = [
+PLATFORMS: list[Platform] = [
     Platform.BINARY_SENSOR,
     Platform.BUTTON,
     Platform.NUMBER,
