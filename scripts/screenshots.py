@@ -104,7 +104,6 @@ def run(instance: Instance) -> None:
         )
     if "ohme" in domains:
         ohme_charging(instance)
-    if "ohme" in domains:
         # The Energy dashboard configured with the charger as an individual device (before the
         # browser starts: Playwright's sync API runs an event loop of its own).
         energy_delivered = next(
