@@ -31,6 +31,8 @@ from homeassistant.util import dt as dt_util
 MAX_BACKOFF = timedelta(minutes=15)
 # The wait after an HTTP 429 that does not say how long (no usable Retry-After header).
 DEFAULT_RETRY_AFTER = timedelta(minutes=5)
+# The longest wait a Retry-After may impose: a larger value (a broken header) is cut to this.
+MAX_RETRY_AFTER = timedelta(days=1)
 # Home Assistant schedules polls on whole seconds and may run one up to a second early: a poll
 # meant to come right after Retry-After is scheduled this much later, so it is not refused.
 SLACK = timedelta(seconds=1)
@@ -98,12 +100,15 @@ class BackOff:
         return delay
 
     def hold(self, retry_after: float | None) -> timedelta:
-        """Forbid requests until a 429's Retry-After has passed; return that wait."""
-        wait = (
-            timedelta(seconds=retry_after)
-            if retry_after
-            else max(DEFAULT_RETRY_AFTER, self.interval)
-        )
+        """Forbid requests until a 429's Retry-After has passed; return that wait.
+
+        A missing, zero, negative or NaN Retry-After waits ``DEFAULT_RETRY_AFTER`` (or the
+        interval, if longer); one beyond ``MAX_RETRY_AFTER`` (infinity too) waits that long.
+        """
+        if retry_after is not None and retry_after > 0:
+            wait = timedelta(seconds=min(retry_after, MAX_RETRY_AFTER.total_seconds()))
+        else:
+            wait = max(DEFAULT_RETRY_AFTER, self.interval)
         self.retry_at = dt_util.utcnow() + wait
         return wait
 

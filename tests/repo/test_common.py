@@ -25,6 +25,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.charge_amps_monitor.cloud import (
     DEFAULT_RETRY_AFTER,
     MAX_BACKOFF,
+    MAX_RETRY_AFTER,
     SLACK,
     BackOff,
     ClientErrors,
@@ -147,6 +148,26 @@ def test_backoff_without_retry_after_waits_the_default(freezer: FrozenDateTimeFa
     assert backoff.wait() == DEFAULT_RETRY_AFTER.total_seconds()
     slow = BackOff(timedelta(hours=1))
     assert slow.hold(None) == timedelta(hours=1)
+
+
+@pytest.mark.parametrize(
+    ("retry_after", "wait"),
+    [
+        (0, DEFAULT_RETRY_AFTER),
+        (-5, DEFAULT_RETRY_AFTER),
+        (float("nan"), DEFAULT_RETRY_AFTER),
+        (float("inf"), MAX_RETRY_AFTER),
+        (1e300, MAX_RETRY_AFTER),
+        (0.5, timedelta(seconds=0.5)),
+    ],
+)
+def test_backoff_survives_odd_retry_after(retry_after: float, wait: timedelta) -> None:
+    """A Retry-After that is no usable wait falls back to the default or the cap, no crash."""
+    backoff = BackOff(timedelta(seconds=30))
+    assert backoff.hold(retry_after) == wait
+    assert backoff.failed(retry_after, rate_limited=True) == max(
+        wait + SLACK, timedelta(seconds=30)
+    )
 
 
 class _Error(Exception):
