@@ -193,13 +193,15 @@ def _number(value: float) -> str:
 
 
 def _retry_after(value: str | None) -> float | None:
-    """Parse a Retry-After header given in seconds."""
+    """Parse a Retry-After header given in seconds (None unless a finite number)."""
     if value is None:
         return None
     try:
-        return max(float(value), 0.0)
+        seconds = float(value)
     except ValueError:
         return None
+    # "nan" and "inf" parse as floats, but no wait can be computed from them.
+    return max(seconds, 0.0) if math.isfinite(seconds) else None
 
 
 def _message(text: str) -> str:

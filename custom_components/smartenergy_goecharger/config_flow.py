@@ -220,15 +220,10 @@ class GoeChargerConfigFlow(ConfigFlow, domain=DOMAIN):
                 return self.async_update_reload_and_abort(entry, data=data)
         return self.async_show_form(
             step_id="reconfigure",
+            # The section's URL field defaults to the entry's URL (``_schema``).
             data_schema=self.add_suggested_values_to_schema(
                 self._schema(entry.data),
-                user_input
-                or {
-                    CONF_SERIAL: entry.data.get(CONF_SERIAL, ""),
-                    SECTION_ADVANCED: {
-                        CONF_API_URL: entry.data.get(CONF_API_URL) or DEFAULT_BASE_URL
-                    },
-                },
+                user_input or {CONF_SERIAL: entry.data.get(CONF_SERIAL, "")},
             ),
             errors=errors,
             description_placeholders=_PLACEHOLDERS,

@@ -22,7 +22,6 @@ from .api import (
     GoeConnectionError,
     GoeEndpointRefusedError,
     GoeError,
-    GoeOfflineError,
     GoeRateLimitError,
     GoeRejectedError,
     GoeStatus,
@@ -45,21 +44,16 @@ LEARN_MORE_URL = "https://github.com/goecharger/go-eCharger-API-v2/blob/main/clo
 SETTLE_DELAY = 1.5
 
 
-def unreachable_issue_id(entry_id: str) -> str:
-    """Return the id of the repair issue of an entry whose charger is unreachable."""
-    return f"{ISSUE_UNREACHABLE}_{entry_id}"
-
-
-def cloud_api_issue_id(entry_id: str) -> str:
-    """Return the id of the repair issue of an entry whose charger has its cloud API off."""
-    return f"{ISSUE_CLOUD_API_DISABLED}_{entry_id}"
+def issue_id(issue: str, entry_id: str) -> str:
+    """Return the id of an entry's repair issue ``issue`` (an ``ISSUE_*``, its translation key)."""
+    return f"{issue}_{entry_id}"
 
 
 @callback
 def async_delete_issues(hass: HomeAssistant, entry_id: str) -> None:
     """Delete the repair issues of an entry."""
-    ir.async_delete_issue(hass, DOMAIN, unreachable_issue_id(entry_id))
-    ir.async_delete_issue(hass, DOMAIN, cloud_api_issue_id(entry_id))
+    for issue in (ISSUE_UNREACHABLE, ISSUE_CLOUD_API_DISABLED):
+        ir.async_delete_issue(hass, DOMAIN, issue_id(issue, entry_id))
 
 
 @dataclass
@@ -113,13 +107,46 @@ class GoeCoordinator(CloudCoordinator[GoeStatus]):
         return status
 
     def update_error(self, err: Exception) -> HomeAssistantError:
-        """Raise or keep the repair issues of an unreachable charger, then fail the poll."""
-        if isinstance(err, GoeOfflineError):
-            # The cloud accepts the token again (the cloud API is on): only the charger is away.
-            ir.async_delete_issue(self.hass, DOMAIN, cloud_api_issue_id(self.config_entry.entry_id))
-            self._unreachable()
-        elif isinstance(err, GoeCloudDisabledError):
-            self._cloud_api_disabled()
+        """Record an outage and raise or keep its repair issues, then fail the poll.
+
+        The start of the outage is kept across setup retries (a new coordinator each time),
+        so a charger that never loaded gets its issue too. Each ``async_create_issue`` names
+        its translation key literally, for the repository's translation check.
+        """
+        if isinstance(err, GoeUnavailableError):
+            entry = self.config_entry
+            now = dt_util.utcnow()
+            outages = self.hass.data.setdefault(UNREACHABLE_SINCE, {})
+            since = outages.setdefault(entry.entry_id, now)
+            if isinstance(err, GoeCloudDisabledError):
+                # At once: only switching the cloud API on in the app helps.
+                ir.async_create_issue(
+                    self.hass,
+                    DOMAIN,
+                    issue_id(ISSUE_CLOUD_API_DISABLED, entry.entry_id),
+                    is_fixable=False,
+                    severity=ir.IssueSeverity.ERROR,
+                    translation_key=ISSUE_CLOUD_API_DISABLED,
+                    translation_placeholders={"name": entry.title},
+                    learn_more_url=LEARN_MORE_URL,
+                )
+            else:
+                # The cloud accepts the token again (the cloud API is on): only the charger
+                # is away, and it may come back by itself, so that issue waits.
+                ir.async_delete_issue(
+                    self.hass, DOMAIN, issue_id(ISSUE_CLOUD_API_DISABLED, entry.entry_id)
+                )
+                if now - since >= UNREACHABLE_ISSUE_AFTER:
+                    ir.async_create_issue(
+                        self.hass,
+                        DOMAIN,
+                        issue_id(ISSUE_UNREACHABLE, entry.entry_id),
+                        is_fixable=False,
+                        severity=ir.IssueSeverity.WARNING,
+                        translation_key=ISSUE_UNREACHABLE,
+                        translation_placeholders={"name": entry.title},
+                        learn_more_url=LEARN_MORE_URL,
+                    )
         return super().update_error(err)
 
     def describe_error(self, err: Exception) -> tuple[str, dict[str, str]]:
@@ -138,41 +165,3 @@ class GoeCoordinator(CloudCoordinator[GoeStatus]):
         await self.async_write(self.client.async_set(values))
         await asyncio.sleep(SETTLE_DELAY)
         await self.async_refresh()
-
-    def _outage_since(self) -> datetime:
-        """Return when the charger stopped answering (kept across setup retries)."""
-        outages = self.hass.data.setdefault(UNREACHABLE_SINCE, {})
-        return outages.setdefault(self.config_entry.entry_id, dt_util.utcnow())
-
-    def _unreachable(self) -> None:
-        """Raise a repair issue once the charger has been offline for a while.
-
-        An offline charger may come back by itself, so the issue waits. The start of the
-        outage is kept across setup retries (a new coordinator each time), so a charger
-        that never loaded gets the issue too.
-        """
-        if dt_util.utcnow() - self._outage_since() >= UNREACHABLE_ISSUE_AFTER:
-            ir.async_create_issue(
-                self.hass,
-                DOMAIN,
-                unreachable_issue_id(self.config_entry.entry_id),
-                is_fixable=False,
-                severity=ir.IssueSeverity.WARNING,
-                translation_key=ISSUE_UNREACHABLE,
-                translation_placeholders={"name": self.config_entry.title},
-                learn_more_url=LEARN_MORE_URL,
-            )
-
-    def _cloud_api_disabled(self) -> None:
-        """Raise the repair issue at once: only switching the cloud API on in the app helps."""
-        self._outage_since()
-        ir.async_create_issue(
-            self.hass,
-            DOMAIN,
-            cloud_api_issue_id(self.config_entry.entry_id),
-            is_fixable=False,
-            severity=ir.IssueSeverity.ERROR,
-            translation_key=ISSUE_CLOUD_API_DISABLED,
-            translation_placeholders={"name": self.config_entry.title},
-            learn_more_url=LEARN_MORE_URL,
-        )

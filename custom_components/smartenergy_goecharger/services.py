@@ -49,26 +49,19 @@ PHASE_SCHEMA = vol.Schema(
 TRANSACTION_SCHEMA = vol.Schema({**_DEVICE, vol.Required(ATTR_STATUS): _transaction})
 
 
-def _serial(entry: GoeConfigEntry) -> str:
-    return str(entry.unique_id or entry.data.get(CONF_SERIAL) or "")
-
-
 def _find_entry(hass: HomeAssistant, device_name: str) -> GoeConfigEntry:
     """Find a charger by config entry id, serial number or configured name.
 
-    Ids and serial numbers name one charger; names need not: a name that several chargers
-    share is refused rather than sent to one of them.
+    Ids and serial numbers name one charger: the entry that claimed a serial (its unique id)
+    comes before an unclaimed duplicate of 0.6.0 that stored it. Names need not: a name that
+    several chargers share is refused rather than sent to one of them.
     """
     wanted = device_name.casefold()
     entries: list[GoeConfigEntry] = hass.config_entries.async_entries(DOMAIN)
-    for entry in entries:
-        if entry.entry_id.casefold() == wanted:
-            return entry
-    by_serial = [entry for entry in entries if _serial(entry) and _serial(entry) == wanted]
-    # The owner of the serial (its unique id) before an unclaimed duplicate of 0.6.0.
-    by_serial.sort(key=lambda entry: entry.unique_id is None)
-    if by_serial:
-        return by_serial[0]
+    by_id = [entry for entry in entries if wanted in (entry.entry_id.casefold(), entry.unique_id)]
+    by_serial = [entry for entry in entries if wanted and entry.data.get(CONF_SERIAL) == wanted]
+    if found := by_id or by_serial:
+        return found[0]
     by_name = [
         entry
         for entry in entries
@@ -80,7 +73,10 @@ def _find_entry(hass: HomeAssistant, device_name: str) -> GoeConfigEntry:
             translation_key="ambiguous_charger",
             translation_placeholders={
                 "device_name": device_name,
-                "chargers": ", ".join(_serial(entry) or entry.entry_id for entry in by_name),
+                "chargers": ", ".join(
+                    entry.unique_id or entry.data.get(CONF_SERIAL) or entry.entry_id
+                    for entry in by_name
+                ),
             },
         )
     if not by_name:

@@ -270,10 +270,13 @@ async def test_rate_limit(client: OSOEnergyClient) -> None:
         mock.get(f"{BASE}/1/Device/All", status=429, headers={"Retry-After": "120"})
         mock.get(f"{BASE}/1/Device/All", status=429, headers={"Retry-After": "soon"})
         mock.get(f"{BASE}/1/Device/All", status=429)
+        # Numbers no wait can be computed from (timedelta refuses them).
+        for value in ("nan", "inf"):
+            mock.get(f"{BASE}/1/Device/All", status=429, headers={"Retry-After": value})
         with pytest.raises(OSOEnergyRateLimitError) as err:
             await client.async_get_devices()
         assert err.value.retry_after == 120
-        for _ in range(2):
+        for _ in range(4):
             with pytest.raises(OSOEnergyRateLimitError) as err:
                 await client.async_get_devices()
             assert err.value.retry_after is None
