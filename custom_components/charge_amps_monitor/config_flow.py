@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import timedelta
 from typing import Any, Final
 
 from homeassistant.config_entries import (
@@ -39,7 +38,7 @@ from .const import (
     MAX_SCAN_INTERVAL,
     MIN_SCAN_INTERVAL,
 )
-from .coordinator import ChargeAmpsConfigEntry
+from .coordinator import ChargeAmpsConfigEntry, configured_interval
 
 EMAIL_SELECTOR = TextSelector(TextSelectorConfig(type=TextSelectorType.EMAIL, autocomplete="email"))
 PASSWORD_SELECTOR = TextSelector(
@@ -110,11 +109,7 @@ def _valid_host_name(value: str) -> bool:
     """Return True for a bare host name (optionally with a port), as sent at login."""
     if not value or any(char.isspace() or char in "/?#@" for char in value):
         return False
-    try:
-        url = URL(f"https://{value}")
-    except ValueError:
-        return False
-    return bool(url.host)
+    return _valid_api_url(f"https://{value}")
 
 
 def _endpoint_errors(host_name: str, api_url: str) -> dict[str, str]:
@@ -293,7 +288,7 @@ class ChargeAmpsOptionsFlow(OptionsFlow):
         if user_input is not None:
             if entry.state is ConfigEntryState.LOADED:
                 coordinator = entry.runtime_data.coordinator
-                interval = timedelta(seconds=int(user_input[CONF_SCAN_INTERVAL]))
+                interval = configured_interval(user_input)
                 if interval != coordinator.interval:
                     coordinator.set_interval(interval)
                     await coordinator.async_request_refresh()

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_SCAN_INTERVAL
@@ -38,9 +39,9 @@ class ChargeAmpsRuntimeData:
 type ChargeAmpsConfigEntry = ConfigEntry[ChargeAmpsRuntimeData]
 
 
-def configured_interval(entry: ConfigEntry) -> timedelta:
-    """Return the polling interval chosen for an entry."""
-    return timedelta(seconds=int(entry.options.get(CONF_SCAN_INTERVAL, DEFAULT_SCAN_INTERVAL)))
+def configured_interval(options: Mapping[str, Any]) -> timedelta:
+    """Return the polling interval chosen in an entry's options (or the options form)."""
+    return timedelta(seconds=int(options.get(CONF_SCAN_INTERVAL, DEFAULT_SCAN_INTERVAL)))
 
 
 class ChargeAmpsCoordinator(CloudCoordinator[ChargeAmpsData]):
@@ -66,7 +67,9 @@ class ChargeAmpsCoordinator(CloudCoordinator[ChargeAmpsData]):
         self, hass: HomeAssistant, entry: ChargeAmpsConfigEntry, client: ChargeAmpsClient
     ) -> None:
         """Set up polling at the configured interval."""
-        super().__init__(hass, LOGGER, entry, name=DOMAIN, interval=configured_interval(entry))
+        super().__init__(
+            hass, LOGGER, entry, name=DOMAIN, interval=configured_interval(entry.options)
+        )
         self.client = client
         # The devices of the chargers: one that two answers in a row lack is removed.
         self.devices = DeviceTracker(hass, entry)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
 
@@ -17,6 +17,15 @@ from .coordinator import ChargeAmpsCoordinator
 
 def _always(_: Connector) -> bool:
     return True
+
+
+def _charger_unique_id(charge_point_id: str, key: str) -> str:
+    return f"{charge_point_id}_{key}"
+
+
+def _connector_unique_id(charge_point_id: str, connector_id: int, key: str) -> str:
+    """Return a connector entity's unique id; it does not depend on the number of connectors."""
+    return f"{charge_point_id}_c{connector_id}_{key}"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -46,7 +55,7 @@ class ChargeAmpsEntity(CoordinatorEntity[ChargeAmpsCoordinator]):
         super().__init__(coordinator)
         self.entity_description = description
         self._charge_point_id = charge_point_id
-        self._attr_unique_id = f"{charge_point_id}_{description.key}"
+        self._attr_unique_id = _charger_unique_id(charge_point_id, description.key)
         point = coordinator.data[charge_point_id]
         self._attr_device_info = DeviceInfo(
             identifiers={(DOMAIN, charge_point_id)},
@@ -77,10 +86,10 @@ class ChargeAmpsConnectorEntity(ChargeAmpsEntity):
         connector_id: int,
         description: EntityDescription,
     ) -> None:
-        """Describe the entity; the unique id does not depend on the number of connectors."""
+        """Describe the entity and the connector it shows."""
         super().__init__(coordinator, charge_point_id, description)
         self._connector_id = connector_id
-        self._attr_unique_id = f"{charge_point_id}_c{connector_id}_{description.key}"
+        self._attr_unique_id = _connector_unique_id(charge_point_id, connector_id, description.key)
         self._attr_translation_placeholders = {"connector": str(connector_id)}
 
     @property
@@ -108,9 +117,9 @@ def charge_point_candidates[
     coordinator: ChargeAmpsCoordinator,
     *,
     charger_entity: Callable[[ChargeAmpsCoordinator, str, ChargerT], Entity],
-    charger_descriptions: Iterable[ChargerT],
+    charger_descriptions: tuple[ChargerT, ...],
     connector_entity: Callable[[ChargeAmpsCoordinator, str, int, ConnectorT], Entity],
-    connector_descriptions: Iterable[ConnectorT],
+    connector_descriptions: tuple[ConnectorT, ...],
 ) -> Callable[[str], Iterator[tuple[str, Callable[[], Entity]]]]:
     """Return the ``candidates`` of a platform for ``async_add_device_entities``.
 
@@ -118,26 +127,26 @@ def charge_point_candidates[
     connector entities whose ``exists_fn`` says yes now: a reading the connector starts to
     report brings its entity at the next poll. Each is keyed by its unique id.
     """
-    charger_descriptions = tuple(charger_descriptions)
-    connector_descriptions = tuple(connector_descriptions)
 
     def candidates(charge_point_id: str) -> Iterator[tuple[str, Callable[[], Entity]]]:
-        point = coordinator.data[charge_point_id]
         for description in charger_descriptions:
             yield (
-                f"{point.id}_{description.key}",
-                partial(charger_entity, coordinator, point.id, description),
+                _charger_unique_id(charge_point_id, description.key),
+                partial(charger_entity, coordinator, charge_point_id, description),
             )
-        for connector in point.connectors:
+        for connector in coordinator.data[charge_point_id].connectors:
+            connector_id = connector.connector_id
             for connector_description in connector_descriptions:
                 if connector_description.exists_fn(connector):
                     yield (
-                        f"{point.id}_c{connector.connector_id}_{connector_description.key}",
+                        _connector_unique_id(
+                            charge_point_id, connector_id, connector_description.key
+                        ),
                         partial(
                             connector_entity,
                             coordinator,
-                            point.id,
-                            connector.connector_id,
+                            charge_point_id,
+                            connector_id,
                             connector_description,
                         ),
                     )
