@@ -906,22 +906,9 @@ class OhmeVendor(Vendor):
             web.get("/state", self._ctl_state),
         ]
 
-    @staticmethod
-    async def _ctl_flag(request: web.Request, key: str) -> bool | None:
-        """Return the boolean ``key`` of a control request's JSON body (None if missing)."""
-        try:
-            data = await request.json()
-        except ValueError:
-            return None
-        value = data.get(key) if isinstance(data, dict) else None
-        return value if isinstance(value, bool) else None
-
     async def _ctl_pause(self, request: web.Request) -> web.Response:
         """Choose how ``stop`` answers: ``{"allowed": true}`` or ``{"status": 400..599}``."""
-        try:
-            data = await request.json()
-        except ValueError:
-            data = None
+        data = await self._json_body(request)
         status = data.get("status") if isinstance(data, dict) else None
         if isinstance(data, dict) and data.get("allowed") is True:
             self.pause_refusal = None
@@ -934,8 +921,9 @@ class OhmeVendor(Vendor):
 
     async def _ctl_advanced_settings(self, request: web.Request) -> web.Response:
         """Answer advancedSettings with 200 as before 2025-11-18 after ``{"allowed": true}``."""
-        allowed = await self._ctl_flag(request, "allowed")
-        if allowed is None:
+        data = await self._json_body(request)
+        allowed = data.get("allowed") if isinstance(data, dict) else None
+        if not isinstance(allowed, bool):
             return web.json_response({"error": "allowed (true or false) required"}, status=400)
         self.advanced_settings = allowed
         return await self._ctl_state(request)
@@ -1028,7 +1016,7 @@ class OhmeVendor(Vendor):
                 "advanced_settings": self.advanced_settings,
                 "pause_refusal": self.pause_refusal,
                 "delivered_wh": round(self.delivered),
-                "delivered_total_wh": round(sum((b - a) * w / 3600 for a, b, w in self.charge_log)),
+                "delivered_total_wh": round(self.delivered_between(0.0, _FAR)[0]),
                 "needed_wh": round(self.needed),
                 "soc": {k: round(v, 1) for k, v in self.soc.items()},
                 "slots": len(self.slots),

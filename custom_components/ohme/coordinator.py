@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
@@ -352,9 +352,7 @@ class OhmeSessionCoordinator(OhmeCoordinator[SessionData]):
             max_charge = mode is ChargerMode.MAX_CHARGE
             await self.async_write(self.client.async_set_max_charge(self.serial, max_charge))
             raw = "MAX_CHARGE" if max_charge else "SMART_CHARGE"
-        self.async_set_updated_data(
-            replace(self.data, session=replace(self.data.session, mode_raw=raw))
-        )
+        self._show_session(mode_raw=raw)
 
     async def _async_pause(self) -> None:
         """Pause the charge; any error status means Ohme blocks pausing (since 2025-11)."""
@@ -366,15 +364,17 @@ class OhmeSessionCoordinator(OhmeCoordinator[SessionData]):
     async def async_approve(self) -> None:
         """Approve the charge waiting for approval."""
         await self.async_write(self.client.async_approve(self.serial))
-        self.async_set_updated_data(
-            replace(self.data, session=replace(self.data.session, mode_raw="SMART_CHARGE"))
-        )
+        self._show_session(mode_raw="SMART_CHARGE")
 
     async def async_set_battery(self, car_id: str, percent: int) -> None:
         """Tell Ohme the state of charge of the current vehicle."""
         await self.async_write(self.client.async_set_car_soc(car_id, percent))
+        self._show_session(battery_percent=percent)
+
+    def _show_session(self, **changes: Any) -> None:
+        """Show what a command changed in the session at once (the next poll confirms it)."""
         self.async_set_updated_data(
-            replace(self.data, session=replace(self.data.session, battery_percent=percent))
+            replace(self.data, session=replace(self.data.session, **changes))
         )
 
 

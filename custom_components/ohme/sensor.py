@@ -203,10 +203,11 @@ class OhmeEnergyDeliveredSensor(OhmeSensor[SessionData], RestoreEntity):
     (the meter reads nothing before), then adds what Ohme's hourly summary reports.
     """
 
+    coordinator: OhmeSessionCoordinator
+
     async def async_added_to_hass(self) -> None:
         """Restore the total, then let the coordinator catch up with the summary."""
         await super().async_added_to_hass()
-        meter = self._entry.runtime_data.session.energy
         stored = await self.async_get_last_extra_data()
         energy = DeliveredEnergy.from_dict(
             stored.as_dict().get("delivered_energy") if stored is not None else None
@@ -219,29 +220,24 @@ class OhmeEnergyDeliveredSensor(OhmeSensor[SessionData], RestoreEntity):
                 total_wh = 0.0
             now_ms = int(dt_util.utcnow().timestamp() * 1000)
             energy = DeliveredEnergy.start(now_ms, total_wh if total_wh >= 0 else 0.0)
-        meter.energy = energy
+        self.coordinator.energy.energy = energy
         self._entry.async_create_background_task(
-            self.hass, self.coordinator_session.async_read_energy(), "ohme energy delivered"
+            self.hass, self.coordinator.async_read_energy(), "ohme energy delivered"
         )
-
-    @property
-    def coordinator_session(self) -> OhmeSessionCoordinator:
-        """Return the session coordinator, which holds the meter."""
-        return self._entry.runtime_data.session
 
     @property
     def extra_restore_state_data(self) -> DeliveredEnergyStoredData | None:
         """Store the meter's buckets with the state."""
-        energy = self._entry.runtime_data.session.energy.energy
+        energy = self.coordinator.energy.energy
         return DeliveredEnergyStoredData(energy.as_dict()) if energy is not None else None
 
     @property
     def available(self) -> bool:
         """Unavailable while Ohme refuses the summary to this account."""
-        return super().available and self._entry.runtime_data.session.energy.available
+        return super().available and self.coordinator.energy.available
 
     @property
     def native_value(self) -> float | None:
         """Return the energy delivered since the sensor was added (kWh)."""
-        energy = self._entry.runtime_data.session.energy.energy
+        energy = self.coordinator.energy.energy
         return round(energy.total_wh / 1000, 3) if energy is not None else None
