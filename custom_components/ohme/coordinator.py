@@ -278,8 +278,16 @@ class OhmeSessionCoordinator(OhmeCoordinator[SessionData]):
                 meter.answered(summary, now, charging)
 
     async def async_read_energy(self) -> None:
-        """Read the summary now (the sensor starts: zero point, or what came meanwhile)."""
-        await self._async_update_energy(self.data.session)
+        """Read the summary now (the sensor starts: zero point, or what came meanwhile).
+
+        This runs as a background task, outside any poll: a login refused while renewing the
+        token for it asks to sign in again here, as a poll would.
+        """
+        try:
+            await self._async_update_energy(self.data.session)
+        except OhmeAuthError:
+            self.config_entry.async_start_reauth(self.hass)
+            return
         self.async_update_listeners()
 
     async def _async_rule_id(self) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from unittest.mock import patch
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.sensor import SensorDeviceClass, SensorStateClass
@@ -16,7 +17,7 @@ from pytest_homeassistant_custom_component.common import (
     mock_restore_cache_with_extra_data,
 )
 
-from custom_components.ohme.api import ChargeStat, ChargeSummary
+from custom_components.ohme.api import ChargeStat, ChargeSummary, OhmeAuthError
 from custom_components.ohme.const import DOMAIN
 from custom_components.ohme.energy import (
     HOUR_MS,
@@ -366,3 +367,21 @@ async def test_session_energy_disabled_for_new_installs(
     entity = entity_registry.async_get("sensor.ohme_home_pro_session_energy_estimate")
     assert entity is not None
     assert entity.disabled_by is er.RegistryEntryDisabler.INTEGRATION
+
+
+async def test_login_refused_at_the_first_summary_read_starts_reauth(
+    hass: HomeAssistant, mock_entry: MockConfigEntry
+) -> None:
+    """The start-up read (a background task) meeting a refused login asks to sign in again.
+
+    A poll would do the same; the task must not end with an unhandled error.
+    """
+    with patch(
+        "custom_components.ohme.api.OhmeClient.async_get_charge_summary",
+        side_effect=OhmeAuthError("refused"),
+    ):
+        await setup_entry(hass, mock_entry)
+        await hass.async_block_till_done(wait_background_tasks=True)
+    flows = hass.config_entries.flow.async_progress()
+    assert [flow["context"]["source"] for flow in flows] == ["reauth"]
+    assert hass.states.get(DELIVERED).state == "0.0"
